@@ -1,0 +1,1 @@
+"""The ``notion-sync`` command line: ``main.py`` gathers one module per subcommand."""

@@ -1,0 +1,68 @@
+"""What every command shares: loading settings and finding the broker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from notion_sync.broker import ensure_embedded_broker, parse_broker_url, read_embedded_broker
+from notion_sync.config import Settings, load_settings
+from notion_sync.errors import NotionSyncError
+
+__all__ = ["Broker", "CliContext", "broker_option", "fail", "resolve_broker"]
+
+
+@dataclass
+class CliContext:
+    config_file: Path | None
+    overrides: dict[str, Any]
+
+    def settings(self, **overrides: Any) -> Settings:
+        merged = dict(self.overrides)
+        for section, values in overrides.items():
+            merged[section] = {**merged.get(section, {}), **values}
+        return load_settings(self.config_file, merged)
+
+
+@dataclass(frozen=True)
+class Broker:
+    bootstrap: str
+    embedded: bool
+
+    @property
+    def url(self) -> str:
+        return f"kafka://{self.bootstrap}"
+
+
+def resolve_broker(settings: Settings, *, start: bool = True) -> Broker:
+    """The configured broker, else the embedded one (started detached if ``start``)."""
+    if settings.kafka.broker:
+        bootstrap = parse_broker_url(settings.kafka.broker)
+        embedded = read_embedded_broker()
+        return Broker(bootstrap, embedded is not None and embedded.bootstrap == bootstrap)
+    running = read_embedded_broker()
+    if running is None:
+        if not start:
+            raise click.ClickException(
+                "no broker: pass --broker kafka://HOST:PORT, or start one with "
+                "`notion-sync run` / `notion-sync broker start`"
+            )
+        running = ensure_embedded_broker()
+    return Broker(running.bootstrap, True)
+
+
+def broker_option(func: Any) -> Any:
+    return click.option(
+        "--broker",
+        envvar="NOTION_SYNC_KAFKA__BROKER",
+        help="kafka://HOST:PORT of the cluster; default: the embedded broker.",
+    )(func)
+
+
+def fail(exc: NotionSyncError) -> click.ClickException:
+    error = click.ClickException(str(exc))
+    error.exit_code = exc.exit_code
+    return error

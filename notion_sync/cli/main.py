@@ -1,0 +1,42 @@
+"""The ``notion-sync`` command: one group, one module per subcommand."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from notion_sync import __version__
+from notion_sync.cli.broker import broker
+from notion_sync.cli.common import CliContext
+from notion_sync.cli.demo import demo
+from notion_sync.cli.request import request
+from notion_sync.cli.run import run
+from notion_sync.cli.status import status
+from notion_sync.cli.worker import worker
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="notion-sync")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), envvar="NOTION_SYNC_CONFIG",
+              help="YAML settings file (default: ./notion-sync.yaml if present).")
+@click.option("--log-level", default="WARNING", show_default=True, envvar="NOTION_SYNC_LOG_LEVEL")
+@click.pass_context
+def main(ctx: click.Context, config_file: Path | None, log_level: str) -> None:
+    """Export whole Notion workspaces through a Kafka streaming pipeline."""
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    ctx.obj = CliContext(config_file=config_file, overrides={})
+
+
+for command in (worker, request, run, status, demo, broker):
+    main.add_command(command)
+
+try:
+    from notion_sync.cli.sandbox import sandbox
+except ImportError:  # the sandbox package is optional at runtime
+    pass
+else:
+    main.add_command(sandbox)

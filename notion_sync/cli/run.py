@@ -1,0 +1,157 @@
+"""``notion-sync run``: the single-machine mode (embedded broker, one worker, one export).
+
+The broker runs detached so a crash of this command loses nothing: running the
+same command again with the same ``--out`` reattaches to the broker and to the
+unfinished export (recorded in ``<out>/.notion-sync/run.json``) instead of
+starting over. The worker is a child process that dies with this one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+from rich.console import Console
+
+from notion_sync.cli.common import Broker, CliContext, broker_option, fail, resolve_broker
+from notion_sync.cli.follow import follow_export, print_outcome
+from notion_sync.cli.request import format_option, parse_formats
+from notion_sync.config import DEFAULT_TOKEN_REF, Settings
+from notion_sync.errors import NotionSyncError
+from notion_sync.status import ExportView, fold, read_events
+from producers.request import build_request, publish_request
+from sinks.store import atomic_write
+from streams.fetcher import STATE_DIR
+from streams.topics import TopicNames, ensure_topics
+
+__all__ = ["run", "run_export"]
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the worker child: get SIGTERM when the parent dies, even by SIGKILL (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def start_worker(broker: Broker, env: dict[str, str], config_file: Path | None) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "notion_sync"]
+    if config_file is not None:
+        command += ["--config", str(config_file)]
+    command += ["worker", "--broker", broker.url]
+    return subprocess.Popen(
+        command, env={**os.environ, **env}, preexec_fn=_die_with_parent, stdin=subprocess.DEVNULL
+    )
+
+
+def stop_worker(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _unfinished_export(state_file: Path, broker: Broker, topic: str) -> str | None:
+    """The export a previous ``run`` into this directory left unfinished on this broker."""
+    try:
+        previous = orjson.loads(state_file.read_bytes())
+    except (FileNotFoundError, orjson.JSONDecodeError):
+        return None
+    if previous.get("bootstrap") != broker.bootstrap:
+        return None
+    export_id = str(previous.get("export_id"))
+    views = fold(read_events(broker.bootstrap, topic))
+    view = views.get(export_id)
+    if view is None or view.finished:
+        return None
+    return export_id
+
+
+def run_export(
+    settings: Settings,
+    broker: Broker,
+    request: dict[str, Any],
+    console: Console,
+    *,
+    worker_env: dict[str, str],
+    config_file: Path | None = None,
+    timeout: float | None = None,
+) -> ExportView:
+    """Resume this directory's unfinished export or publish ``request``, run a worker, follow."""
+    names = TopicNames(settings.kafka.topic_prefix)
+    ensure_topics(broker.bootstrap, settings.kafka)
+    out_dir = Path(request["out_dir"])
+    state_file = out_dir / STATE_DIR / "run.json"
+    export_id = _unfinished_export(state_file, broker, names.events)
+    if export_id is None:
+        export_id = request["export_id"]
+        atomic_write(state_file, orjson.dumps({"export_id": export_id, "bootstrap": broker.bootstrap}))
+        publish_request(broker.bootstrap, names.requests, request)
+    else:
+        console.print(f"resuming export {export_id}", highlight=False)
+    worker = start_worker(broker, worker_env, config_file)
+    try:
+        view = follow_export(broker.bootstrap, names.events, export_id, console, timeout=timeout)
+    finally:
+        stop_worker(worker)
+    return view
+
+
+@click.command()
+@broker_option
+@format_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True)
+@click.option("--notion-url", envvar="NOTION_SYNC_NOTION__BASE_URL",
+              help="Notion API base URL (e.g. a sandbox's).")
+@click.option("--root", "roots", multiple=True, help="Export only this page and its subpages.")
+@click.option("--token-ref", default=DEFAULT_TOKEN_REF, show_default=True)
+@click.option("--no-comments", is_flag=True)
+@click.option("--download-external", is_flag=True)
+@click.option("--timeout", type=float, help="Give up after SECONDS (the export can be resumed).")
+@click.pass_obj
+def run(
+    ctx: CliContext,
+    broker: str | None,
+    formats: str,
+    out_dir: Path,
+    notion_url: str | None,
+    roots: tuple[str, ...],
+    token_ref: str,
+    no_comments: bool,
+    download_external: bool,
+    timeout: float | None,
+) -> None:
+    """Export a workspace on this machine: embedded broker, a worker, progress, done.
+
+    Run the same command again after a crash to resume. The embedded broker stays
+    up for `notion-sync replay` until `notion-sync broker stop`.
+    """
+    console = Console()
+    try:
+        settings = ctx.settings(
+            kafka={"broker": broker} if broker else {},
+            notion={"base_url": notion_url} if notion_url else {},
+        )
+        request = build_request(
+            formats=parse_formats(formats), out_dir=out_dir, token_ref=token_ref, roots=roots,
+            include_comments=not no_comments, download_external=download_external,
+        )
+        resolved = resolve_broker(settings)
+        env = {"NOTION_SYNC_NOTION__BASE_URL": settings.notion.base_url}
+        view = run_export(settings, resolved, request, console, worker_env=env,
+                          config_file=ctx.config_file, timeout=timeout)
+    except NotionSyncError as exc:
+        raise fail(exc) from exc
+    raise SystemExit(print_outcome(view, console))

@@ -1,0 +1,122 @@
+"""Prometheus metrics of a worker, named by Prometheus conventions (base units, ``_total``).
+
+Defined once here so every module increments the same series and ``/metrics``
+describes the whole worker.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+__all__ = [
+    "CIRCUIT_STATE",
+    "CONSUMER_LAG",
+    "DEAD_LETTERS",
+    "DOCUMENTS_EXPORTED",
+    "EXPORTS",
+    "EXPORT_DURATION",
+    "FILES_DOWNLOADED",
+    "FILE_BYTES",
+    "LIMITER_TOKENS",
+    "LIMITER_WAIT",
+    "NOTION_REQUESTS",
+    "RATE_LIMITED",
+    "REGISTRY",
+    "RETRIES",
+    "RETRY_AFTER_WAIT",
+    "TASKS_IN_FLIGHT",
+    "BLOCKS_FETCHED",
+]
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+NOTION_REQUESTS = Counter(
+    "notion_sync_notion_requests_total",
+    "Requests sent to the Notion API, by endpoint and HTTP status.",
+    ["endpoint", "status"],
+    registry=REGISTRY,
+)
+RATE_LIMITED = Counter(
+    "notion_sync_rate_limited_total",
+    "429 rate_limited answers received from Notion.",
+    registry=REGISTRY,
+)
+RETRY_AFTER_WAIT = Counter(
+    "notion_sync_retry_after_wait_seconds_total",
+    "Seconds spent waiting because Notion asked us to (Retry-After).",
+    registry=REGISTRY,
+)
+RETRIES = Counter(
+    "notion_sync_retries_total",
+    "Requests retried after a retryable failure, by error class.",
+    ["reason"],
+    registry=REGISTRY,
+)
+CIRCUIT_STATE = Gauge(
+    "notion_sync_circuit_state",
+    "Circuit breaker state per integration: 0 closed, 1 half-open, 2 open.",
+    ["integration"],
+    registry=REGISTRY,
+)
+LIMITER_TOKENS = Gauge(
+    "notion_sync_rate_limiter_tokens",
+    "Tokens currently available in the integration's bucket.",
+    ["integration"],
+    registry=REGISTRY,
+)
+LIMITER_WAIT = Counter(
+    "notion_sync_rate_limiter_wait_seconds_total",
+    "Seconds requests waited for a rate-limiter token.",
+    ["integration"],
+    registry=REGISTRY,
+)
+TASKS_IN_FLIGHT = Gauge(
+    "notion_sync_tasks_in_flight",
+    "Fetch tasks being worked on by this worker.",
+    registry=REGISTRY,
+)
+DOCUMENTS_EXPORTED = Counter(
+    "notion_sync_documents_exported_total",
+    "Documents written, by format.",
+    ["format"],
+    registry=REGISTRY,
+)
+BLOCKS_FETCHED = Counter(
+    "notion_sync_blocks_fetched_total",
+    "Blocks read from Notion.",
+    registry=REGISTRY,
+)
+FILES_DOWNLOADED = Counter(
+    "notion_sync_files_downloaded_total",
+    "Notion-hosted files downloaded into the content-addressed store.",
+    registry=REGISTRY,
+)
+FILE_BYTES = Counter(
+    "notion_sync_file_bytes_total",
+    "Bytes of files downloaded.",
+    registry=REGISTRY,
+)
+EXPORT_DURATION = Histogram(
+    "notion_sync_export_duration_seconds",
+    "Wall time from export start to completion.",
+    buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600),
+    registry=REGISTRY,
+)
+EXPORTS = Counter(
+    "notion_sync_exports_total",
+    "Exports finished, by outcome (completed, failed).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+DEAD_LETTERS = Counter(
+    "notion_sync_dead_letters_total",
+    "Messages sent to the dead-letter topic, by source topic.",
+    ["topic"],
+    registry=REGISTRY,
+)
+CONSUMER_LAG = Gauge(
+    "notion_sync_consumer_lag_messages",
+    "Messages behind the end of each assigned partition.",
+    ["topic", "partition"],
+    registry=REGISTRY,
+)

@@ -1,0 +1,270 @@
+"""The only code that talks to Notion: one gateway per integration (token).
+
+It wraps the official ``notion_client.AsyncClient`` with its own retries turned
+off, so every 429 and its Retry-After reach our limiter, and owns the single retry
+layer: token bucket, bounded concurrency, exponential backoff with jitter,
+circuit breaker, error mapping, metrics. Counters are also kept per export (via a
+context variable the fetcher sets), so progress can report each export's traffic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import random
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from notion_client import AsyncClient
+
+from notion_sync import metrics
+from notion_sync.config import NotionSettings
+from notion_sync.errors import NotionError, RateLimited
+from notion_sync.notion.breaker import BreakerState, CircuitBreaker
+from notion_sync.notion.errors import map_notion_errors
+from notion_sync.notion.ratelimit import AdaptiveTokenBucket
+
+__all__ = ["NotionGateway", "TrafficStats", "current_export"]
+
+log = logging.getLogger(__name__)
+
+current_export: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "current_export", default=None
+)
+#: 429s are Notion telling us to wait, not a failure: they get a larger budget of their own.
+MAX_RATE_LIMITED_RETRIES = 50
+
+
+@dataclass
+class TrafficStats:
+    requests: int = 0
+    rate_limited: int = 0
+    retries: int = 0
+    waited_seconds: float = 0.0
+
+    def take(self) -> TrafficStats:
+        """Return the counts so far and reset them (for delta reports)."""
+        snapshot = TrafficStats(self.requests, self.rate_limited, self.retries, self.waited_seconds)
+        self.requests = self.rate_limited = self.retries = 0
+        self.waited_seconds = 0.0
+        return snapshot
+
+
+class NotionGateway:
+    """Rate-limited, retrying access to one integration's view of Notion.
+
+    :param settings: limits, retries, breaker and base URL.
+    :param token: the integration token, resolved on this worker; never logged.
+    :param integration: the token's reference name, used in metrics and logs.
+    """
+
+    def __init__(
+        self,
+        settings: NotionSettings,
+        token: str,
+        integration: str,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.settings = settings
+        self.integration = integration
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._http = httpx.AsyncClient(
+            limits=httpx.Limits(max_connections=settings.concurrency * 2),
+        )
+        self._client = AsyncClient(
+            auth=token,
+            base_url=settings.base_url.rstrip("/"),
+            client=self._http,
+            retry=False,
+            timeout_ms=int(settings.timeout * 1000),
+            log_level=logging.WARNING,
+        )
+        self._files = httpx.AsyncClient(timeout=settings.timeout, follow_redirects=True)
+        self.limiter = AdaptiveTokenBucket(settings.rate, settings.burst, sleep=sleep)
+        self._endpoint_limiters = {
+            name: AdaptiveTokenBucket(rate, max(1, int(rate)), sleep=sleep)
+            for name, rate in settings.endpoint_rates.items()
+        }
+        self.breaker = CircuitBreaker(
+            settings.breaker_threshold,
+            settings.breaker_cooldown,
+            sleep=sleep,
+            on_change=self._breaker_changed,
+        )
+        self._in_flight = asyncio.Semaphore(settings.concurrency)
+        self.totals = TrafficStats()
+        self._by_export: defaultdict[str, TrafficStats] = defaultdict(TrafficStats)
+
+    def _breaker_changed(self, state: BreakerState) -> None:
+        metrics.CIRCUIT_STATE.labels(self.integration).set(int(state))
+        log.warning(
+            "circuit %s for integration %s", state.name.lower().replace("_", "-"), self.integration
+        )
+
+    def export_stats(self, export_id: str) -> TrafficStats:
+        return self._by_export[export_id]
+
+    def forget_export(self, export_id: str) -> None:
+        self._by_export.pop(export_id, None)
+
+    def _count(self, field: str, amount: float = 1) -> None:
+        for stats in (self.totals, self._by_export[current_export.get() or ""]):
+            setattr(stats, field, getattr(stats, field) + amount)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+        await self._files.aclose()
+
+    async def _call(
+        self, endpoint: str, group: str, send: Callable[[], Awaitable[Any]]
+    ) -> dict[str, Any]:
+        attempt = 0
+        rate_limited = 0
+        while True:
+            await self.breaker.admit()
+            waited = await self.limiter.acquire()
+            cap = self._endpoint_limiters.get(group)
+            if cap is not None:
+                waited += await cap.acquire()
+            if waited:
+                metrics.LIMITER_WAIT.labels(self.integration).inc(waited)
+            metrics.LIMITER_TOKENS.labels(self.integration).set(self.limiter.tokens)
+            self._count("requests")
+            try:
+                async with self._in_flight:
+                    with map_notion_errors():
+                        result: dict[str, Any] = await send()
+            except RateLimited as exc:
+                metrics.NOTION_REQUESTS.labels(endpoint, "429").inc()
+                metrics.RATE_LIMITED.inc()
+                metrics.RETRY_AFTER_WAIT.inc(exc.retry_after)
+                self._count("rate_limited")
+                self._count("waited_seconds", exc.retry_after)
+                self.limiter.pause(exc.retry_after)
+                self.breaker.release_probe()
+                rate_limited += 1
+                if rate_limited > MAX_RATE_LIMITED_RETRIES:
+                    raise
+                continue
+            except NotionError as exc:
+                metrics.NOTION_REQUESTS.labels(endpoint, str(exc.status or "error")).inc()
+                if not exc.retryable:
+                    self.breaker.release_probe()
+                    raise
+                self.breaker.record_failure()
+                if attempt >= self.settings.max_retries:
+                    raise
+                attempt += 1
+                self._count("retries")
+                metrics.RETRIES.labels(type(exc).__name__).inc()
+                ceiling = min(self.settings.backoff_max, self.settings.backoff_base * 2**attempt)
+                await self._sleep(self._rng.uniform(ceiling / 2, ceiling))
+                continue
+            metrics.NOTION_REQUESTS.labels(endpoint, "200").inc()
+            self.breaker.record_success()
+            self.limiter.succeeded()
+            return result
+
+    async def search(self, cursor: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"page_size": 100}
+        if cursor:
+            body["start_cursor"] = cursor
+        return await self._call(
+            "POST /v1/search", "search", lambda: self._client.search(**body)
+        )
+
+    async def users(self, cursor: str | None = None) -> dict[str, Any]:
+        kwargs = _page_args(cursor)
+        return await self._call("GET /v1/users", "users", lambda: self._client.users.list(**kwargs))
+
+    async def retrieve_page(self, page_id: str) -> dict[str, Any]:
+        return await self._call(
+            "GET /v1/pages/{id}", "pages", lambda: self._client.pages.retrieve(page_id)
+        )
+
+    async def property_items(
+        self, page_id: str, property_id: str, cursor: str | None = None
+    ) -> dict[str, Any]:
+        kwargs = _page_args(cursor)
+        return await self._call(
+            "GET /v1/pages/{id}/properties/{id}",
+            "properties",
+            lambda: self._client.pages.properties.retrieve(page_id, property_id, **kwargs),
+        )
+
+    async def retrieve_block(self, block_id: str) -> dict[str, Any]:
+        return await self._call(
+            "GET /v1/blocks/{id}", "blocks", lambda: self._client.blocks.retrieve(block_id)
+        )
+
+    async def block_children(self, block_id: str, cursor: str | None = None) -> dict[str, Any]:
+        kwargs = _page_args(cursor)
+        return await self._call(
+            "GET /v1/blocks/{id}/children",
+            "blocks",
+            lambda: self._client.blocks.children.list(block_id, **kwargs),
+        )
+
+    async def retrieve_database(self, database_id: str) -> dict[str, Any]:
+        return await self._call(
+            "GET /v1/databases/{id}",
+            "data_sources",
+            lambda: self._client.databases.retrieve(database_id),
+        )
+
+    async def retrieve_data_source(self, data_source_id: str) -> dict[str, Any]:
+        return await self._call(
+            "GET /v1/data_sources/{id}",
+            "data_sources",
+            lambda: self._client.data_sources.retrieve(data_source_id),
+        )
+
+    async def query_data_source(
+        self, data_source_id: str, cursor: str | None = None
+    ) -> dict[str, Any]:
+        body = _page_args(cursor)
+        return await self._call(
+            "POST /v1/data_sources/{id}/query",
+            "data_sources",
+            lambda: self._client.data_sources.query(data_source_id, **body),
+        )
+
+    async def comments(self, block_id: str, cursor: str | None = None) -> dict[str, Any]:
+        kwargs = _page_args(cursor)
+        return await self._call(
+            "GET /v1/comments",
+            "comments",
+            lambda: self._client.comments.list(block_id=block_id, **kwargs),
+        )
+
+    async def paginate(
+        self, fetch: Callable[[str | None], Awaitable[dict[str, Any]]]
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every result of a paginated endpoint, following ``next_cursor``."""
+        cursor: str | None = None
+        while True:
+            page = await fetch(cursor)
+            for item in page.get("results") or []:
+                yield item
+            cursor = page.get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return
+
+    async def download(self, url: str) -> httpx.Response:
+        """GET a file URL (S3 for Notion-hosted files): not the API, so not its budget."""
+        with map_notion_errors():
+            return await self._files.get(url)
+
+
+def _page_args(cursor: str | None) -> dict[str, Any]:
+    args: dict[str, Any] = {"page_size": 100}
+    if cursor:
+        args["start_cursor"] = cursor
+    return args

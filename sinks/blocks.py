@@ -1,0 +1,106 @@
+"""Block-tree helpers shared by the Markdown and HTML renderers.
+
+Which block types we know, how to read a block's payload and children without
+trusting the wire (``None`` anywhere is fine), the headings a table of contents
+lists, and GitHub-style anchors for them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+__all__ = [
+    "KNOWN_BLOCKS",
+    "Heading",
+    "anchor_slugs",
+    "as_map",
+    "children",
+    "code_language",
+    "headings",
+    "payload",
+    "rich_text_of",
+]
+
+KNOWN_BLOCKS = frozenset({
+    "paragraph", "heading_1", "heading_2", "heading_3", "heading_4", "bulleted_list_item",
+    "numbered_list_item", "to_do", "toggle", "quote", "callout", "code", "equation", "divider",
+    "table", "table_row", "column_list", "column", "synced_block", "child_page",
+    "child_database", "link_to_page", "bookmark", "embed", "link_preview", "image", "video",
+    "pdf", "file", "audio", "table_of_contents", "breadcrumb", "template", "unsupported", "tab",
+})
+
+Heading = tuple[int, list[Any], str]  # (level, rich_text, block id)
+
+_SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
+
+
+def as_map(value: object) -> Mapping[str, Any]:
+    """``value`` if it is a mapping, else an empty one (wire data is never trusted)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def payload(block: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The type-named body of a block (``block["paragraph"]``), or an empty mapping."""
+    kind = block.get("type")
+    body = block.get(kind) if isinstance(kind, str) else None
+    return body if isinstance(body, Mapping) else {}
+
+
+def children(block: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The nested children the fetcher attached (the document's ``children`` key)."""
+    kids = block.get("children")
+    return [k for k in kids if isinstance(k, Mapping)] if isinstance(kids, list) else []
+
+
+def rich_text_of(block: Mapping[str, Any]) -> list[Any]:
+    """Whatever text a block carries, for known and unknown types alike."""
+    body = payload(block)
+    for key in ("rich_text", "text", "title", "caption"):
+        value = body.get(key)
+        if isinstance(value, list):
+            return value
+        if isinstance(value, str) and value:
+            return [{"type": "text", "text": {"content": value}, "plain_text": value}]
+    return []
+
+
+def headings(blocks: list[Mapping[str, Any]]) -> Iterator[Heading]:
+    """Every heading of a tree in document order (what a table of contents lists)."""
+    for block in blocks:
+        kind = block.get("type")
+        if isinstance(kind, str) and re.fullmatch(r"heading_[1-4]", kind):
+            text = payload(block).get("rich_text")
+            yield int(kind[-1]), text if isinstance(text, list) else [], str(block.get("id") or "")
+        if kind not in ("child_page", "child_database"):
+            yield from headings(children(block))
+
+
+def anchor_slugs(texts: list[str]) -> list[str]:
+    """GitHub's heading anchors for these heading texts, in order (duplicates get -1, -2…)."""
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for text in texts:
+        base = _SLUG_DROP.sub("", unicodedata.normalize("NFC", text).lower()).replace(" ", "-")
+        n = seen.get(base, 0)
+        out.append(base if n == 0 else f"{base}-{n}")
+        seen[base] = n + 1
+    return out
+
+
+_LANGUAGES = {
+    "plain text": "text", "c++": "cpp", "c#": "csharp", "f#": "fsharp", "objective-c": "objectivec",
+    "visual basic": "vbnet", "vb.net": "vbnet", "java/c/c++/c#": "java", "shell": "shell",
+    "markup": "html", "webassembly": "wasm", "arduino": "arduino",
+}
+
+
+def code_language(language: object) -> str:
+    """A Notion code language name as a fence info string (one word, no backticks)."""
+    if not isinstance(language, str):
+        return ""
+    name = language.strip().lower()
+    name = _LANGUAGES.get(name, name)
+    return re.sub(r"[^a-z0-9_+#.\-]", "-", name).strip("-")

@@ -1,0 +1,46 @@
+"""CSV: one file per data source, like Notion's own CSV export.
+
+Columns follow the data source's schema in served order with the title column
+first; values are formatted as Notion's CSV shows them (see
+:func:`sinks.properties.property_text`). Encoding decision: UTF-8 *with* a
+byte-order mark and CRLF line endings (RFC 4180), as Notion's export does,
+because Excel only detects UTF-8 with the BOM; Python readers should open the
+file with ``encoding="utf-8-sig"``. Quoting is minimal (``csv.QUOTE_MINIMAL``):
+fields holding a comma, quote, CR or LF are quoted, quotes doubled.
+
+Cells beginning with ``=``, ``+``, ``-``, ``@`` are left as they are: the file
+is data, and rewriting values would break round trips; spreadsheet users are
+warned in the docs instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sinks.context import RenderContext
+from sinks.document import Document
+from sinks.pages import data_source_schema, rows
+from sinks.properties import property_text
+
+__all__ = ["BOM", "CsvRenderer"]
+
+BOM = "\ufeff"
+
+
+class CsvRenderer:
+    """The ``csv`` format: data sources only (pages have no tabular form)."""
+
+    name = "csv"
+    file_extension = ".csv"
+    kinds = frozenset({"data_source"})
+
+    def render(self, doc: Document, ctx: RenderContext) -> bytes:
+        schema = data_source_schema(doc)
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, dialect="excel", lineterminator="\r\n")
+        writer.writerow([name for name, _ in schema])
+        for _row, values in rows(doc):
+            writer.writerow([property_text(values.get(name), ctx, config)
+                             for name, config in schema])
+        return (BOM + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,69 @@
+"""The assembled documents that flow from the fetcher to the renderers.
+
+A *document* is the unit the sink assembles and the renderers consume: everything
+needed to render one output file, as plain JSON-compatible dicts holding the Notion
+objects exactly as the API served them. Nothing here talks to Kafka or Notion.
+
+Page document::
+
+    {"kind": "page", "id": <page id>,
+     "page": <page object as served>,
+     "blocks": [<block object + "children": [...] when has_children>, ...],
+     "comments": [<comment object>, ...],
+     "property_items": {<property id>: [<property item object>, ...]},   # only truncated ones
+     "files": {<url as served>: {"sha256": ..., "name": ..., "size": ..., "content_type": ...}}}
+
+Data source document::
+
+    {"kind": "data_source", "id": <data source id>,
+     "data_source": <data source object as served>,
+     "rows": [<row page object>, ...],
+     "property_items": {<row id>: {<property id>: [<property item>, ...]}},
+     "files": {...}}
+
+Users document (one per export, id ``"users"``)::
+
+    {"kind": "users", "id": "users", "users": [<user object>, ...]}
+
+The block tree nests children under a top-level ``"children"`` key, which Notion's
+block objects never carry, so dropping that key gives back the served object.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+__all__ = ["USERS_DOCUMENT_ID", "Document", "DocumentKind", "FileRef", "IndexEntry"]
+
+DocumentKind = Literal["page", "data_source", "users"]
+USERS_DOCUMENT_ID = "users"
+
+Document = dict[str, Any]
+
+
+class FileRef(TypedDict):
+    """A Notion-hosted file downloaded at fetch time into the content-addressed store."""
+
+    sha256: str
+    name: str
+    size: int
+    content_type: str
+
+
+class IndexEntry(TypedDict):
+    """What the layout needs to place a document without loading it.
+
+    ``parent`` is the Notion parent object as served (for a data source, the
+    ``database_parent`` of its database, since that is where the database sits).
+    ``children`` lists the ids of ``child_page`` / ``child_database`` blocks in the
+    document's tree: a page whose parent is a block (a toggle, a column) belongs to
+    the page whose tree holds its ``child_page`` block.
+    """
+
+    id: str
+    kind: DocumentKind
+    title: str
+    parent: dict[str, Any] | None
+    database_id: str | None
+    children: list[str]
+    last_edited_time: str | None

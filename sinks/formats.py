@@ -1,0 +1,56 @@
+"""The renderer contract and the registry of output formats.
+
+A renderer is a pure function object: ``render(document, context) -> bytes``,
+with a ``name`` (what users type), the ``file_extension`` of its files, and the
+document ``kinds`` it renders (CSV renders data sources only). Writers (see
+:mod:`sinks.export`) own paths and disk; renderers never touch either.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from sinks.context import RenderContext
+from sinks.csv_format import CsvRenderer
+from sinks.document import Document
+from sinks.html import HtmlRenderer
+from sinks.json_format import JsonRenderer
+from sinks.markdown import MarkdownRenderer
+
+__all__ = ["FORMATS", "Renderer", "UnknownFormatError", "get_renderer"]
+
+
+@runtime_checkable
+class Renderer(Protocol):
+    """What every output format provides."""
+
+    name: str
+    file_extension: str
+    kinds: frozenset[str]
+
+    def render(self, doc: Document, ctx: RenderContext) -> bytes:
+        """Render one document; must not raise on nulls or unknown types."""
+        ...
+
+
+FORMATS: dict[str, Renderer] = {
+    r.name: r for r in (JsonRenderer(), MarkdownRenderer(), HtmlRenderer(), CsvRenderer())
+}
+
+
+class UnknownFormatError(ValueError):
+    """A format name no renderer answers to.
+
+    Derives from ValueError so callers (CLI option validation) can treat it as
+    a bad argument; the project error tree may re-parent it under its
+    ``ConfigError`` once that exists.
+    """
+
+
+def get_renderer(name: str) -> Renderer:
+    """The renderer for a format name (``json``, ``markdown``, ``html``, ``csv``)."""
+    try:
+        return FORMATS[name.strip().lower()]
+    except KeyError:
+        allowed = ", ".join(sorted(FORMATS))
+        raise UnknownFormatError(f"unknown format {name!r}; choose one of: {allowed}") from None

@@ -1,0 +1,44 @@
+"""The Faust application: only its construction, from settings, never at import time."""
+
+from __future__ import annotations
+
+import faust
+
+from notion_sync.config import Settings
+
+__all__ = ["APP_ID", "create_app"]
+
+APP_ID = "notion-sync"
+
+
+def create_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.App:
+    """Build the app. Embedded mode uses short group timeouts: Tansu's coordinator waits
+    half the rebalance timeout before the first assignment."""
+    kafka = settings.kafka
+    session, rebalance, heartbeat = (
+        (6.0, 6.0, 1.0)
+        if embedded
+        else (kafka.session_timeout, kafka.rebalance_timeout, kafka.heartbeat_interval)
+    )
+    return faust.App(
+        f"{APP_ID}-{kafka.topic_prefix}" if kafka.topic_prefix != "notion-sync" else APP_ID,
+        broker=f"kafka://{bootstrap}",
+        store="memory://",
+        key_serializer="raw",
+        value_serializer="raw",
+        autodiscover=False,
+        web_enabled=False,
+        topic_partitions=kafka.events_partitions,
+        topic_replication_factor=kafka.replication_factor,
+        topic_allow_declare=True,
+        topic_disable_leader=True,
+        consumer_auto_offset_reset="earliest",
+        broker_session_timeout=session,
+        broker_rebalance_timeout=rebalance,
+        broker_heartbeat_interval=heartbeat,
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+        producer_acks=-1,
+        stream_wait_empty=False,
+        table_cleanup_interval=3600.0,
+    )

@@ -1,0 +1,103 @@
+"""Sending Avro events from agents, and sending what cannot be processed to the dead letters."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+import faust
+from faust.types import EventT, StreamT
+
+from notion_sync import metrics
+from notion_sync.errors import SchemaError
+from schemas import Decoded, decode, encode
+from streams.topics import TopicNames
+
+__all__ = ["Emitter", "now_ms"]
+
+log = logging.getLogger(__name__)
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class Emitter:
+    """The agents' only way to write: encodes with our schemas, keys as the design says."""
+
+    def __init__(self, app: faust.App, names: TopicNames) -> None:
+        self.names = names
+        self.requests = app.topic(names.requests)
+        self.fetch = app.topic(names.fetch)
+        self.entities = app.topic(names.entities)
+        self.events = app.topic(names.events)
+        self.dead_letters = app.topic(names.dead_letters)
+
+    async def send_all(
+        self, topic: faust.TopicT, messages: Iterable[tuple[str, str, dict[str, Any]]]
+    ) -> None:
+        """Send ``(key, event name, record)`` messages and wait until Kafka has them all.
+
+        Waiting matters: a document must be owed in export-events before its fetch
+        task can run, or the ledger could see it finish before it was owed.
+        """
+        futures = [
+            await topic.send(key=key.encode(), value=encode(name, record))
+            for key, name, record in messages
+        ]
+        for future in futures:
+            await future
+
+    async def send(self, topic: faust.TopicT, key: str, name: str, record: dict[str, Any]) -> None:
+        await self.send_all(topic, [(key, name, record)])
+
+    async def event(self, export_id: str, name: str, record: dict[str, Any]) -> None:
+        await self.send(self.events, export_id, name, record)
+
+    async def dead_letter(self, event: EventT, reason: str, error: BaseException | str) -> None:
+        message = event.message
+        error_type = error if isinstance(error, str) else type(error).__name__
+        record = {
+            "topic": message.topic,
+            "partition": message.partition,
+            "offset": message.offset,
+            "key": message.key if isinstance(message.key, bytes) else None,
+            "value": message.value if isinstance(message.value, bytes) else None,
+            "reason": reason,
+            "error_type": error_type,
+            "at": now_ms(),
+        }
+        await self.dead_letters.send(key=message.key, value=encode("DeadLetter", record))
+        metrics.DEAD_LETTERS.labels(message.topic).inc()
+        log.warning(
+            "dead letter from %s[%s]@%s: %s", message.topic, message.partition, message.offset, reason
+        )
+
+    async def decoded(
+        self, stream: StreamT[bytes], expected: Iterable[str], *, report_poison: bool = True
+    ) -> AsyncIterator[tuple[EventT, Decoded]]:
+        """Decode each event; a poison message goes to the dead letters and the stream goes on.
+
+        Only one agent per topic reports poison (``report_poison``), so a bad message
+        is dead-lettered once however many agents read the topic.
+        """
+        wanted = frozenset(expected)
+        async for event in stream.events():
+            try:
+                decoded = decode(event.value)
+            except SchemaError as exc:
+                if report_poison:
+                    await self.dead_letter(event, f"undecodable: {exc}", exc)
+                continue
+            if decoded.name not in wanted:
+                if report_poison:
+                    await self.dead_letter(
+                    event,
+                    f"unexpected {decoded.name} on {event.message.topic}; "
+                    f"expected {', '.join(sorted(wanted))}",
+                    "UnexpectedEvent",
+                )
+                continue
+            yield event, decoded

@@ -1,0 +1,309 @@
+"""The fetcher: runs fetch tasks against Notion under the integration's rate budget.
+
+Fetch tasks are keyed by integration, so the worker that owns a partition owns
+that integration's token bucket; tasks run concurrently up to a bound so latency
+does not cap throughput. For each task it sends, in this order and waiting for
+Kafka each time: the documents it discovered (to export-events), their fetch
+tasks, then the document's chunks and its DocumentComplete (to entities). The
+ordering is what lets the ledger know an export is finished.
+
+The ``planned`` table (changelogged, co-partitioned with fetch-tasks) remembers
+per export which documents already have a task, and where search has got to, so
+discovery is deduplicated and a restarted search resumes from its cursor.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import faust
+import orjson
+
+from notion_sync import metrics
+from notion_sync.config import Settings, resolve_token
+from notion_sync.errors import ConfigError, Forbidden, NotFound, NotionError, Unauthorized
+from notion_sync.notion.client import NotionGateway, current_export
+from notion_sync.notion.documents import (
+    Collected,
+    Discovered,
+    collect_data_source,
+    collect_database,
+    collect_page,
+    collect_users,
+    walk_blocks,
+)
+from sinks.store import DocumentStore, FileStore
+from streams.chunks import document_chunks
+from streams.events import Emitter, now_ms
+from streams.tasks import child_task, scheduled_record
+
+__all__ = ["Fetcher", "register_fetcher"]
+
+log = logging.getLogger(__name__)
+
+STATE_DIR = ".notion-sync"
+_SEARCH_KINDS = {"page": "page", "data_source": "data_source", "database": "database"}
+
+
+def _state_root(out_dir: str) -> Path:
+    return Path(out_dir) / STATE_DIR
+
+
+class Fetcher:
+    def __init__(self, app: faust.App, emitter: Emitter, settings: Settings) -> None:
+        self.emitter = emitter
+        self.settings = settings
+        self.planned = app.Table(
+            "fetch-planned",
+            default=None,
+            partitions=settings.kafka.fetch_partitions,
+            key_serializer="json",
+            value_serializer="json",
+        )
+        self._gateways: dict[str, NotionGateway] = {}
+        self._claimed: set[str] = set()
+        self._failed_exports: set[str] = set()
+
+    def gateway(self, token_ref: str) -> NotionGateway:
+        gateway = self._gateways.get(token_ref)
+        if gateway is None:
+            token = resolve_token(self.settings.notion, token_ref)
+            gateway = self._gateways[token_ref] = NotionGateway(
+                self.settings.notion, token, token_ref
+            )
+        return gateway
+
+    async def close(self) -> None:
+        for gateway in self._gateways.values():
+            await gateway.aclose()
+
+    def _search_done(self, task: dict[str, Any]) -> bool:
+        if task["mode"] == "roots":
+            return True
+        state = self.planned.get(f"search/{task['export_id']}")
+        return bool(state and state.get("done"))
+
+    async def schedule(self, task: dict[str, Any], found: list[Discovered]) -> None:
+        """Owe and task newly found documents; while search runs, unlisted ones wait for it."""
+        export_id = task["export_id"]
+        search_done = self._search_done(task)
+        owed: list[tuple[str, str]] = []
+        tasks: list[dict[str, Any]] = []
+        table_updates: dict[str, str] = {}
+        for item in found:
+            key = f"{export_id}/{item.id}"
+            state = self.planned.get(key)
+            if state == "tasked" or key in self._claimed:
+                continue
+            if item.listed is None and not search_done:
+                if state is None and key not in table_updates:
+                    owed.append((item.id, item.kind))
+                    table_updates[key] = f"deferred:{item.kind}"
+                continue
+            if state is None:
+                owed.append((item.id, item.kind))
+            self._claimed.add(key)
+            table_updates[key] = "tasked"
+            tasks.append(child_task(task, item.kind, item.id, item.listed))
+        if owed:
+            await self.emitter.event(export_id, "DocumentsScheduled", scheduled_record(export_id, owed))
+        if tasks:
+            await self.emitter.send_all(
+                self.emitter.fetch, [(t["token_ref"], "FetchTask", t) for t in tasks]
+            )
+        for key, value in table_updates.items():
+            self.planned[key] = value
+
+    async def search(self, task: dict[str, Any], gateway: NotionGateway) -> None:
+        export_id = task["export_id"]
+        state_key = f"search/{export_id}"
+        state = self.planned.get(state_key) or {"cursor": task["cursor"], "pages": 0, "done": False}
+        while not state["done"]:
+            page = await gateway.search(state["cursor"])
+            found = [
+                Discovered(str(obj["id"]), _SEARCH_KINDS[obj["object"]], obj)
+                for obj in page.get("results") or []
+                if obj.get("object") in _SEARCH_KINDS
+                and not obj.get("in_trash")
+                and not obj.get("archived")
+            ]
+            await self.schedule(task, found)
+            done = not page.get("has_more") or not page.get("next_cursor")
+            state = {"cursor": page.get("next_cursor"), "pages": state["pages"] + 1, "done": done}
+            self.planned[state_key] = state
+        deferred = [
+            (key, str(value).split(":", 1)[1])
+            for key, value in list(self.planned.items())
+            if isinstance(value, str)
+            and value.startswith("deferred:")
+            and key.startswith(f"{export_id}/")
+        ]
+        if deferred:
+            await self.emitter.send_all(
+                self.emitter.fetch,
+                [
+                    (task["token_ref"], "FetchTask", child_task(task, kind, key.split("/", 1)[1], None))
+                    for key, kind in deferred
+                ],
+            )
+            for key, _kind in deferred:
+                self.planned[key] = "tasked"
+        await self.emitter.event(
+            export_id, "PlanningCompleted", {"export_id": export_id, "search_pages": state["pages"]}
+        )
+
+    async def _unchanged(
+        self, task: dict[str, Any], page: dict[str, Any]
+    ) -> Collected | None:
+        """The stored copy, if this page has not been edited since it was last written."""
+        store = DocumentStore(_state_root(task["out_dir"]))
+        entry = store.entry(task["object_id"])
+        if entry is None or entry["last_edited_time"] != page.get("last_edited_time"):
+            return None
+        stored = store.get(task["object_id"])
+        if stored is None:
+            return None
+        children = [
+            Discovered(str(b["id"]), "page" if b["type"] == "child_page" else "database")
+            for b in walk_blocks(stored.get("blocks") or [])
+            if b.get("type") in ("child_page", "child_database")
+        ]
+        return Collected(None, children)
+
+    async def collect(self, task: dict[str, Any], gateway: NotionGateway) -> tuple[Collected, str]:
+        """Run a task; returns what it collected and the outcome if there is no document."""
+        kind = task["kind"]
+        files = FileStore(_state_root(task["out_dir"]))
+        listed = orjson.loads(task["listed"]) if task["listed"] else None
+        object_id = task["object_id"]
+        if kind == "users":
+            return await collect_users(gateway), "assembled"
+        if kind == "page":
+            page = listed if listed is not None else await gateway.retrieve_page(object_id)
+            reused = await self._unchanged(task, page)
+            if reused is not None:
+                return reused, "unchanged"
+            return await collect_page(
+                gateway, object_id, page, files,
+                include_comments=task["include_comments"],
+                download_external=task["download_external"],
+            ), "assembled"
+        if kind == "data_source":
+            return await collect_data_source(
+                gateway, object_id, listed, files, download_external=task["download_external"]
+            ), "assembled"
+        if kind == "database":
+            return await collect_database(gateway, object_id), "expanded"
+        raise ValueError(f"unknown fetch task kind {kind!r}")
+
+    async def emit_document(self, task: dict[str, Any], collected: Collected) -> None:
+        doc = collected.doc
+        assert doc is not None
+        base = {
+            "export_id": task["export_id"],
+            "document_id": doc["id"],
+            "document_kind": doc["kind"],
+            "out_dir": task["out_dir"],
+        }
+        chunks = document_chunks(doc)
+        messages = [
+            (doc["id"], "EntityChunk", {**base, "seq": seq, "part": part, "payload": payload})
+            for seq, (part, payload) in enumerate(chunks)
+        ]
+        messages.append(
+            (
+                doc["id"],
+                "DocumentComplete",
+                {**base, "chunks": len(chunks), "blocks": collected.blocks,
+                 "files": len(doc.get("files") or {})},
+            )
+        )
+        await self.emitter.send_all(self.emitter.entities, messages)
+        metrics.BLOCKS_FETCHED.inc(collected.blocks)
+        for problem in collected.problems:
+            log.warning("export %s: %s", task["export_id"], problem)
+
+    async def done(self, task: dict[str, Any], outcome: str, reason: str | None = None) -> None:
+        kind = {"users": "users", "database": "database"}.get(task["kind"], task["kind"])
+        await self.emitter.event(
+            task["export_id"],
+            "DocumentDone",
+            {"export_id": task["export_id"], "document_id": task["object_id"] or "",
+             "document_kind": kind, "outcome": outcome, "reason": reason},
+        )
+
+    async def fail_export(self, task: dict[str, Any], reason: str, code: str) -> None:
+        self._failed_exports.add(task["export_id"])
+        await self.emitter.event(
+            task["export_id"],
+            "ExportFailed",
+            {"export_id": task["export_id"], "finished_at": now_ms(), "reason": reason, "code": code},
+        )
+
+    async def handle(self, event: faust.types.EventT, task: dict[str, Any]) -> None:
+        export_id = task["export_id"]
+        current_export.set(export_id)
+        if export_id in self._failed_exports:
+            if task["kind"] not in ("search",):
+                await self.done(task, "skipped", "the export has failed")
+            return
+        try:
+            gateway = self.gateway(task["token_ref"])
+        except ConfigError as exc:
+            await self.fail_export(task, str(exc), "unknown_token_ref")
+            return
+        metrics.TASKS_IN_FLIGHT.inc()
+        try:
+            if task["kind"] == "search":
+                await self.search(task, gateway)
+                return
+            collected, outcome = await self.collect(task, gateway)
+            await self.schedule(task, collected.discovered)
+            if collected.doc is not None:
+                await self.emit_document(task, collected)
+            else:
+                await self.done(task, outcome)
+        except Unauthorized as exc:
+            await self.fail_export(task, str(exc), "unauthorized")
+        except (NotFound, Forbidden) as exc:
+            if task["kind"] == "search":
+                await self.fail_export(task, f"search failed: {exc}", "search_failed")
+            else:
+                await self.done(task, "skipped", str(exc))
+        except Exception as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            if not isinstance(exc, NotionError):
+                log.exception("export %s: task %s %s failed", export_id, task["kind"], task["object_id"])
+            await self.emitter.dead_letter(event, reason, exc)
+            if task["kind"] == "search":
+                await self.fail_export(task, f"search failed: {reason}", "search_failed")
+            else:
+                await self.done(task, "failed", reason)
+        finally:
+            metrics.TASKS_IN_FLIGHT.dec()
+            await self.report_traffic(export_id, gateway)
+
+    async def report_traffic(self, export_id: str, gateway: NotionGateway) -> None:
+        stats = gateway.export_stats(export_id).take()
+        if not (stats.requests or stats.rate_limited or stats.retries):
+            return
+        await self.emitter.event(
+            export_id,
+            "FetchStats",
+            {"export_id": export_id, "requests": stats.requests, "rate_limited": stats.rate_limited,
+             "retries": stats.retries, "waited_seconds": stats.waited_seconds,
+             "circuit": gateway.breaker.state.name.lower()},
+        )
+
+
+def register_fetcher(app: faust.App, emitter: Emitter, settings: Settings) -> Fetcher:
+    fetcher = Fetcher(app, emitter, settings)
+
+    @app.agent(emitter.fetch, name="fetcher", concurrency=settings.notion.task_concurrency)
+    async def fetch(stream: faust.StreamT[bytes]) -> None:
+        async for event, decoded in emitter.decoded(stream, ["FetchTask"]):
+            await fetcher.handle(event, decoded.record)
+
+    return fetcher

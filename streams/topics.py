@@ -1,0 +1,103 @@
+"""Topic names, layouts and creation.
+
+| topic            | key                     | why                                                   |
+|------------------|-------------------------|-------------------------------------------------------|
+| export-requests  | export id               | one planner owns one export                           |
+| fetch-tasks      | integration (token ref) | one partition owner holds the integration's budget    |
+| entities         | document id             | a document's chunks stay in order on one partition    |
+| export-events    | export id               | the ledger and followers see one export in order      |
+| dead-letters     | original key            | poison messages and permanent failures, with reasons  |
+
+The entities topic is retained (no time-based deletion) so replay can re-render.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from notion_sync.config import KafkaSettings
+from notion_sync.errors import BrokerError
+
+__all__ = ["TopicNames", "TopicSpec", "ensure_topics", "topic_specs"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TopicNames:
+    prefix: str
+
+    @property
+    def requests(self) -> str:
+        return f"{self.prefix}.export-requests"
+
+    @property
+    def fetch(self) -> str:
+        return f"{self.prefix}.fetch-tasks"
+
+    @property
+    def entities(self) -> str:
+        return f"{self.prefix}.entities"
+
+    @property
+    def events(self) -> str:
+        return f"{self.prefix}.export-events"
+
+    @property
+    def dead_letters(self) -> str:
+        return f"{self.prefix}.dead-letters"
+
+    def all(self) -> list[str]:
+        return [self.requests, self.fetch, self.entities, self.events, self.dead_letters]
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    config: dict[str, str]
+
+
+_RETAINED = {"retention.ms": "-1", "retention.bytes": "-1"}
+
+
+def topic_specs(settings: KafkaSettings) -> list[TopicSpec]:
+    names = TopicNames(settings.topic_prefix)
+    return [
+        TopicSpec(names.requests, settings.requests_partitions, {}),
+        TopicSpec(names.fetch, settings.fetch_partitions, {}),
+        TopicSpec(names.entities, settings.entities_partitions, dict(_RETAINED)),
+        TopicSpec(names.events, settings.events_partitions, dict(_RETAINED)),
+        TopicSpec(names.dead_letters, 1, dict(_RETAINED)),
+    ]
+
+
+def ensure_topics(bootstrap: str, settings: KafkaSettings, timeout: float = 15.0) -> None:
+    """Create missing topics; existing ones are left as they are."""
+    from confluent_kafka import KafkaError, KafkaException
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    admin = AdminClient({"bootstrap.servers": bootstrap, "log_level": 3})
+    try:
+        existing = set(admin.list_topics(timeout=timeout).topics)
+    except KafkaException as exc:
+        raise BrokerError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
+    wanted = [spec for spec in topic_specs(settings) if spec.name not in existing]
+    if not wanted:
+        return
+    futures = admin.create_topics(
+        [
+            NewTopic(spec.name, spec.partitions, settings.replication_factor, config=spec.config)
+            for spec in wanted
+        ],
+        operation_timeout=timeout,
+    )
+    for name, future in futures.items():
+        try:
+            future.result(timeout=timeout)
+        except KafkaException as exc:
+            error = exc.args[0]
+            if error.code() != KafkaError.TOPIC_ALREADY_EXISTS:
+                raise BrokerError(f"cannot create topic {name}: {error.str()}") from exc
+        log.info("created topic %s", name)

@@ -1,0 +1,51 @@
+"""A worker: the Faust app with every agent wired, run by ``faust.Worker``."""
+
+from __future__ import annotations
+
+import logging
+
+import faust
+
+from notion_sync.config import Settings
+from streams.app import create_app
+from streams.events import Emitter
+from streams.fetcher import register_fetcher
+from streams.ledger import register_ledger
+from streams.planner import register_planner
+from streams.render import register_render
+from streams.sink import register_sink
+from streams.topics import TopicNames, ensure_topics
+
+__all__ = ["build_app", "run_worker"]
+
+log = logging.getLogger(__name__)
+
+
+def build_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.App:
+    """Create the topics if needed and wire planner, fetcher, sink, ledger and render."""
+    ensure_topics(bootstrap, settings.kafka)
+    app = create_app(settings, bootstrap, embedded=embedded)
+    emitter = Emitter(app, TopicNames(settings.kafka.topic_prefix))
+    register_planner(app, emitter, settings)
+    fetcher = register_fetcher(app, emitter, settings)
+    register_sink(app, emitter)
+    ledger = register_ledger(app, emitter, settings.kafka.events_partitions)
+    register_render(app, emitter, ledger)
+
+    @app.on_shutdown.connect
+    async def _close(sender: object, **_: object) -> None:
+        await fetcher.close()
+
+    return app
+
+
+def run_worker(settings: Settings, bootstrap: str, *, embedded: bool) -> None:
+    """Run until SIGTERM/SIGINT; Faust stops taking work, commits and leaves the group."""
+    app = build_app(settings, bootstrap, embedded=embedded)
+    worker = faust.Worker(
+        app,
+        loglevel=settings.worker.log_level,
+        quiet=True,
+        redirect_stdouts=False,
+    )
+    worker.execute_from_commandline()
