@@ -22,6 +22,7 @@ __all__ = [
     "headings",
     "payload",
     "rich_text_of",
+    "table_grid",
 ]
 
 KNOWN_BLOCKS = frozenset({
@@ -65,6 +66,15 @@ def rich_text_of(block: Mapping[str, Any]) -> list[Any]:
         if isinstance(value, str) and value:
             return [{"type": "text", "text": {"content": value}, "plain_text": value}]
     return []
+
+
+def table_grid(block: Mapping[str, Any]) -> tuple[list[list[list[Any]]], int]:
+    """A table block's rows of cells (each a rich-text list) and its column count."""
+    grid = [payload(r).get("cells") for r in children(block) if r.get("type") == "table_row"]
+    rows = [[c if isinstance(c, list) else [] for c in r] if isinstance(r, list) else []
+            for r in grid]
+    width = payload(block).get("table_width")
+    return rows, max([width if isinstance(width, int) else 0] + [len(r) for r in rows])
 
 
 def headings(blocks: list[Mapping[str, Any]]) -> Iterator[Heading]:

@@ -129,6 +129,7 @@ def render_document(
     report = report if report is not None else RenderReport()
     doc_id = str(doc.get("id") or "")
     kind = doc.get("kind")
+    seen: Counter[str] = Counter()  # per document, the most any one format saw
     for renderer in renderers:
         if kind not in renderer.kinds:
             continue
@@ -148,9 +149,10 @@ def render_document(
             if write_if_changed(_inside(root, target), data):
                 report.changed[renderer.name] += 1
             report.written[renderer.name] += 1
-            report.unknown.update(ctx.stats)
+            seen |= ctx.stats
         except Exception as exc:
             report.problems[doc_id] = f"{renderer.name}: {type(exc).__name__}: {exc}"
+    report.unknown.update(seen)
     return report
 
 
@@ -162,8 +164,9 @@ def _blobs(doc: Document, files: FileStore, report: RenderReport) -> dict[str, A
         if isinstance(sha, str) and files.has(sha):
             present[url] = ref
         else:
-            report.problems[f"{doc.get('id')}:{ref.get('name') if isinstance(ref, Mapping) else url}"] \
-                = "downloaded file missing from the file store; linked to its URL instead"
+            name = ref.get("name") if isinstance(ref, Mapping) else url
+            report.problems[f"{doc.get('id')}:{name}"] = (
+                "downloaded file missing from the file store; linked to its URL instead")
     return present
 
 
@@ -206,6 +209,7 @@ def render_export(
         render_document(doc, layout, renderers, files, out_dir, users=users, report=report)
     if any(r.name == "html" for r in renderers):
         html_root = out_dir / "html"
-        report.changed["html"] += write_if_changed(html_root / INDEX, render_index(layout, workspace_name))
+        index = render_index(layout, workspace_name)
+        report.changed["html"] += write_if_changed(html_root / INDEX, index)
         report.changed["html"] += write_if_changed(html_root / STYLESHEET, stylesheet())
     return report

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from notion_sync.errors import ConfigError
 from sinks.context import RenderContext
 from sinks.csv_format import CsvRenderer
 from sinks.document import Document
@@ -38,13 +39,8 @@ FORMATS: dict[str, Renderer] = {
 }
 
 
-class UnknownFormatError(ValueError):
-    """A format name no renderer answers to.
-
-    Derives from ValueError so callers (CLI option validation) can treat it as
-    a bad argument; the project error tree may re-parent it under its
-    ``ConfigError`` once that exists.
-    """
+class UnknownFormatError(ConfigError, ValueError):
+    """A format name no renderer answers to (a configuration error, exit code 2)."""
 
 
 def get_renderer(name: str) -> Renderer:

@@ -4,7 +4,8 @@ Every scalar is written as a JSON string, number, boolean or null, and lists as
 JSON flow sequences: JSON is a subset of YAML 1.2, so the block parses the same
 in every YAML reader, and no title can inject YAML syntax (``: ``, ``#``,
 ``---``). The characters YAML forbids even in double quotes (DEL, C1 controls,
-surrogates, U+FFFE/FFFF) are escaped as ``\\uXXXX``.
+surrogates, U+FFFE/FFFF) and the line breaks only YAML 1.1 knows (NEL, LS, PS)
+are escaped as ``\\uXXXX``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 
 __all__ = ["front_matter"]
 
-_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Also NEL, LS and PS: YAML 1.1 readers (PyYAML) fold them as line breaks.
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def _scalar(value: Any) -> str:

@@ -64,7 +64,8 @@ def _shell(ctx: RenderContext, title: str, body: str) -> str:
     crumbs = [f'<a href="{attr(ctx.href_to(INDEX))}">Index</a>']
     for ancestor in ctx.layout.ancestors(ctx.doc_id):
         href = ctx.doc_href(ancestor) or ""
-        crumbs.append(f'<a href="{attr(href)}">{text(ctx.layout.titles.get(ancestor) or "Untitled")}</a>')
+        title = text(ctx.layout.titles.get(ancestor) or "Untitled")
+        crumbs.append(f'<a href="{attr(href)}">{title}</a>')
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -90,14 +91,19 @@ def _header(obj: Mapping[str, Any], title_rt: list[Any], ctx: RenderContext) -> 
     return "\n".join(parts)
 
 
+def _join(*parts: str) -> str:
+    return "\n".join(p for p in parts if p)
+
+
 def _times(obj: Mapping[str, Any]) -> str:
     items = []
     for key, label in (("created_time", "Created"), ("last_edited_time", "Last edited")):
         value = obj.get(key)
         if isinstance(value, str) and value:
-            items.append(f'{label} <time datetime="{attr(value)}">{text(format_datetime(value))}</time>')
-    link = f'<a href="{attr(url_of(obj))}">Open in Notion</a>' if url_of(obj).startswith("https://") \
-        else ""
+            shown = text(format_datetime(value))
+            items.append(f'{label} <time datetime="{attr(value)}">{shown}</time>')
+    url = url_of(obj)
+    link = f'<a href="{attr(url)}">Open in Notion</a>' if url.startswith("https://") else ""
     return '<p class="page-meta">' + " · ".join([*items, link] if link else items) + "</p>"
 
 
@@ -106,13 +112,14 @@ def _page(doc: Document, ctx: RenderContext) -> str:
     title_rt = page_title_rich_text(page)
     props = [(n, p) for n, p in page_properties(page, doc.get("property_items"))
              if p.get("type") != "title"]
-    rows_html = "\n".join(f'<tr><th scope="row">{text(name)}</th><td>{property_html(prop, ctx)}</td></tr>'
-                          for name, prop in props)
+    rows_html = "\n".join(
+        f'<tr><th scope="row">{text(name)}</th><td>{property_html(prop, ctx)}</td></tr>'
+        for name, prop in props)
     table = f'<table class="properties">\n<tbody>\n{rows_html}\n</tbody>\n</table>' if props else ""
     blocks = [b for b in doc.get("blocks") or [] if isinstance(b, Mapping)]
     body = HtmlBlocks(ctx, list(headings(blocks))).blocks(blocks)
     article = (f'<article class="page" id="{attr("p-" + norm_id(str(doc.get("id") or "")))}">\n'
-               f"<header>\n{_header(page, title_rt, ctx)}\n{_times(page)}\n{table}\n</header>\n"
+               f"<header>\n{_join(_header(page, title_rt, ctx), _times(page), table)}\n</header>\n"
                f'<div class="page-body">\n{body}\n</div>\n{_comments(doc, ctx)}</article>')
     return _shell(ctx, plain_text(title_rt), article)
 
@@ -165,8 +172,8 @@ def _tree(layout: Layout, parent: str | None) -> str:
     for doc_id in layout.children.get(parent, []):
         href = attr(quote_href(str(layout.path(doc_id, ".html"))))
         cls = "data-source" if layout.kinds.get(doc_id) == "data_source" else "page"
-        items.append(f'<li class="{cls}"><a href="{href}">'
-                     f"{text(layout.titles.get(doc_id) or 'Untitled')}</a>{_tree(layout, doc_id)}</li>")
+        title = text(layout.titles.get(doc_id) or "Untitled")
+        items.append(f'<li class="{cls}"><a href="{href}">{title}</a>{_tree(layout, doc_id)}</li>')
     return "\n<ul>\n" + "\n".join(items) + "\n</ul>\n" if items else ""
 
 

@@ -20,32 +20,20 @@ from sinks.blocks import (
     code_language,
     payload,
     rich_text_of,
+    table_grid,
 )
 from sinks.context import RenderContext
-from sinks.html_inline import attr, render_spans_html, text
-from sinks.media import media_label
+from sinks.html_inline import attr, color_class, heading_anchor, render_spans_html, text
+from sinks.media import media_html
 from sinks.names import norm_id
-from sinks.richtext import COLORS, plain_text, spans
+from sinks.richtext import plain_text, spans
 
-__all__ = ["HtmlBlocks", "heading_anchor"]
+__all__ = ["HtmlBlocks"]
 
 Block = Mapping[str, Any]
 _LIST_TAGS = {"bulleted_list_item": "ul", "numbered_list_item": "ol", "to_do": "ul"}
 _MEDIA = ("image", "video", "pdf", "file", "audio")
 _OL_TYPES = ("1", "a", "i")
-
-
-def heading_anchor(block_id: str) -> str:
-    return "h-" + (norm_id(block_id) or "x")
-
-
-def _color_class(body: Mapping[str, Any]) -> str:
-    color = body.get("color")
-    if color in COLORS and color != "default":
-        name = str(color)
-        return f' class="highlight-{name[:-11]}"' if name.endswith("_background") else \
-            f' class="color-{name}"'
-    return ""
 
 
 class HtmlBlocks:
@@ -61,7 +49,7 @@ class HtmlBlocks:
             "column": self._column, "synced_block": self._synced, "child_page": self._child_page,
             "child_database": self._child_database, "link_to_page": self._link_to_page,
             "table_of_contents": self._toc, "breadcrumb": self._breadcrumb,
-            "template": self._container, "tab": self._container, "unsupported": self._unknown,
+            "template": self._container, "tab": self._tab, "unsupported": self._unknown,
             "table_row": self._unknown, "bookmark": self._link_block, "embed": self._link_block,
             "link_preview": self._link_block,
         }
@@ -118,38 +106,41 @@ class HtmlBlocks:
             content = self.inline(body.get("rich_text"))
             if kind == "to_do":
                 checked = " checked" if body.get("checked") else ""
+                state = "checked" if checked else "unchecked"
                 content = (f'<input type="checkbox" disabled{checked}> '
-                           f'<span class="{"checked" if checked else "unchecked"}">{content}</span>')
+                           f'<span class="{state}">{content}</span>')
             kids = self._kids(item, depth + 1)
-            lis.append(f"<li{_color_class(body)}>{content}" + (f"\n{kids}\n" if kids else "") + "</li>")
+            nested = f"\n{kids}\n" if kids else ""
+            lis.append(f"<li{color_class(body)}>{content}{nested}</li>")
         return f"<{tag}{attrs}>\n" + "\n".join(lis) + f"\n</{tag}>"
 
     def _paragraph(self, block: Block, depth: int) -> str:
         body = payload(block)
-        return f"<p{_color_class(body)}>{self.inline(body.get('rich_text'))}</p>" + self._indented(
+        return f"<p{color_class(body)}>{self.inline(body.get('rich_text'))}</p>" + self._indented(
             block, depth)
 
     def _heading(self, block: Block, depth: int) -> str:
         level = min(int(str(block.get("type"))[-1]) + 1, 6)
         body = payload(block)
         anchor = heading_anchor(str(block.get("id") or ""))
-        head = (f'<h{level} id="{attr(anchor)}"{_color_class(body)}>'
+        head = (f'<h{level} id="{attr(anchor)}"{color_class(body)}>'
                 f"{self.inline(body.get('rich_text'))}</h{level}>")
         if body.get("is_toggleable"):
             kids = self._kids(block, depth + 1)
-            return f'<details class="toggle-heading">\n<summary>{head}</summary>\n{kids}\n</details>'
+            return (f'<details class="toggle-heading">\n<summary>{head}</summary>\n{kids}\n'
+                    "</details>")
         return head + self._indented(block, depth)
 
     def _toggle(self, block: Block, depth: int) -> str:
         body = payload(block)
         kids = self._kids(block, depth + 1)
-        return (f"<details{_color_class(body)}>\n<summary>{self.inline(body.get('rich_text'))}"
+        return (f"<details{color_class(body)}>\n<summary>{self.inline(body.get('rich_text'))}"
                 f"</summary>\n{kids}\n</details>")
 
     def _quote(self, block: Block, depth: int) -> str:
         body = payload(block)
         kids = self._kids(block, depth + 1)
-        return (f"<blockquote{_color_class(body)}>\n<p>{self.inline(body.get('rich_text'))}</p>"
+        return (f"<blockquote{color_class(body)}>\n<p>{self.inline(body.get('rich_text'))}</p>"
                 + (f"\n{kids}" if kids else "") + "\n</blockquote>")
 
     def _callout(self, block: Block, depth: int) -> str:
@@ -162,7 +153,7 @@ class HtmlBlocks:
             href = self.ctx.file_object_href(icon)
             mark = f'<img src="{attr(href)}" alt="">' if href else ""
         kids = self._kids(block, depth + 1)
-        color = _color_class(body).replace('class="', 'class="callout ') or ' class="callout"'
+        color = color_class(body).replace('class="', 'class="callout ') or ' class="callout"'
         return (f'<aside{color}>\n<div class="callout-icon" aria-hidden="true">{mark}</div>\n'
                 f'<div class="callout-body">\n<p>{self.inline(body.get("rich_text"))}</p>'
                 + (f"\n{kids}" if kids else "") + "\n</div>\n</aside>")
@@ -183,10 +174,7 @@ class HtmlBlocks:
 
     def _table(self, block: Block, _: int) -> str:
         body = payload(block)
-        grid = [payload(r).get("cells") for r in children(block) if r.get("type") == "table_row"]
-        rows = [[c if isinstance(c, list) else [] for c in r] if isinstance(r, list) else []
-                for r in grid]
-        width = max([body.get("table_width") or 0] + [len(r) for r in rows])
+        rows, width = table_grid(block)
         row_header = bool(body.get("has_row_header"))
 
         def tr(cells: list[Any], header: bool) -> str:
@@ -216,6 +204,16 @@ class HtmlBlocks:
         style = f' style="flex: {float(ratio):.4g} 1 0"' if isinstance(ratio, int | float) \
             and not isinstance(ratio, bool) and 0 < ratio < 100 else ""
         return f'<div class="column"{style}>\n{self._kids(block, depth)}\n</div>'
+
+    def _tab(self, block: Block, depth: int) -> str:
+        """Tabs: each child is a tab whose text is its label and whose children its panel."""
+        panels = []
+        for tab in children(block):
+            label = self.inline(rich_text_of(tab))
+            head = f'<p class="tab-label"><strong>{label}</strong></p>\n' if label else ""
+            kids = self._kids(tab, depth)
+            panels.append(f'<section class="tab-panel">\n{head}{kids}\n</section>')
+        return '<div class="tabs">\n' + "\n".join(panels) + "\n</div>"
 
     def _synced(self, block: Block, depth: int) -> str:
         kids = self._kids(block, depth)
@@ -262,23 +260,9 @@ class HtmlBlocks:
         return f'<p class="{kind}">{inner}</p>'
 
     def _media(self, block: Block, _: int) -> str:
-        kind = str(block.get("type"))
         body = payload(block)
-        href = self.ctx.file_object_href(body)
-        caption = self.inline(body.get("caption"))
-        label = text(media_label(body))
-        local = href is not None and not href.startswith(("http:", "https:", "mailto:"))
-        if href is None:
-            inner = f'<span class="file unavailable">{label} (unavailable)</span>'
-        elif kind == "image":
-            alt = attr(plain_text(body.get("caption") or []) or media_label(body))
-            inner = f'<a href="{attr(href)}"><img src="{attr(href)}" alt="{alt}" loading="lazy"></a>'
-        elif kind in ("video", "audio") and local:
-            inner = f'<{kind} controls preload="metadata" src="{attr(href)}"></{kind}>'
-        else:
-            inner = f'<a class="file" href="{attr(href)}">{label}</a>'
-        cap = f"\n<figcaption>{caption}</figcaption>" if caption else ""
-        return f'<figure class="{attr(kind)}">\n{inner}{cap}\n</figure>'
+        return media_html(str(block.get("type")), body, self.ctx.file_object_href(body),
+                          self.inline(body.get("caption")))
 
     def _toc(self, block: Block, _: int) -> str:
         items = [f'<li class="toc-{level}"><a href="#{attr(heading_anchor(bid))}">'
@@ -289,21 +273,22 @@ class HtmlBlocks:
         layout = self.ctx.layout
         crumbs = []
         for a in layout.ancestors(self.ctx.doc_id):
-            href = self.ctx.doc_href(a)
-            crumbs.append(f'<a href="{attr(href or "")}">{text(layout.titles.get(a) or "Untitled")}</a>')
-        crumbs.append(f"<span>{text(layout.titles.get(norm_id(self.ctx.doc_id)) or 'Untitled')}</span>")
+            href = attr(self.ctx.doc_href(a) or "")
+            crumbs.append(f'<a href="{href}">{text(layout.titles.get(a) or "Untitled")}</a>')
+        here = layout.titles.get(norm_id(self.ctx.doc_id)) or "Untitled"
+        crumbs.append(f"<span>{text(here)}</span>")
         return '<nav class="breadcrumb-block">' + " / ".join(crumbs) + "</nav>"
 
     def _container(self, block: Block, depth: int) -> str:
         label = self.inline(rich_text_of(block))
-        head = f"<p>{label}</p>\n" if label else ""
+        inner = [f"<p>{label}</p>" if label else "", self._kids(block, depth)]
         kind = attr(str(block.get("type")))
-        return f'<div class="{kind}">\n{head}{self._kids(block, depth)}\n</div>'
+        return f'<div class="{kind}">\n' + "\n".join(p for p in inner if p) + "\n</div>"
 
     def _unknown(self, block: Block, depth: int) -> str:
         kind = str(block.get("type") or "missing")
         self.ctx.note(f"block:{kind}")
         label = self.inline(rich_text_of(block))
-        return (f'<div class="unsupported">\n<p class="note">Unsupported Notion block: '
-                f"<code>{text(kind)}</code></p>\n" + (f"<p>{label}</p>\n" if label else "")
-                + f"{self._kids(block, depth)}\n</div>")
+        inner = [f'<p class="note">Unsupported Notion block: <code>{text(kind)}</code></p>',
+                 f"<p>{label}</p>" if label else "", self._kids(block, depth)]
+        return '<div class="unsupported">\n' + "\n".join(p for p in inner if p) + "\n</div>"

@@ -9,11 +9,14 @@ built from wire data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
+from typing import Any
 
-from sinks.richtext import Span
+from sinks.names import norm_id
+from sinks.richtext import COLORS, Span
 
-__all__ = ["attr", "render_spans_html", "text"]
+__all__ = ["attr", "color_class", "heading_anchor", "render_spans_html", "text"]
 
 
 def text(value: str) -> str:
@@ -54,3 +57,18 @@ def _span(span: Span) -> str:
 def render_spans_html(spans: list[Span]) -> str:
     """Spans as inline HTML; line breaks inside a block become ``<br>``."""
     return "".join(_span(s) for s in spans)
+
+
+def heading_anchor(block_id: str) -> str:
+    """The element id of a heading: from its block id, so TOC links survive text edits."""
+    return "h-" + (norm_id(block_id) or "x")
+
+
+def color_class(body: Mapping[str, Any]) -> str:
+    """`` class="…"`` for a block's colour (from the fixed palette), or nothing."""
+    color = body.get("color")
+    if color in COLORS and color != "default":
+        name = str(color)
+        return f' class="highlight-{name[:-11]}"' if name.endswith("_background") else \
+            f' class="color-{name}"'
+    return ""

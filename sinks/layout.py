@@ -82,7 +82,7 @@ class Layout:
         """Ids from the top level down to (not including) ``doc_id``."""
         chain: list[str] = []
         parent = self.parents.get(norm_id(doc_id))
-        while parent is not None and parent not in chain:
+        while parent is not None:  # build_layout broke every cycle
             chain.append(parent)
             parent = self.parents.get(parent)
         return chain[::-1]
@@ -109,8 +109,8 @@ class Layout:
             taken.update(casefold_key(name + ext) for ext in _DOC_EXTENSIONS)
         by_blob: dict[tuple[str, str], PurePosixPath] = {}
         placed: dict[str, PurePosixPath] = {}
-        order = sorted(files.items(), key=lambda kv: (kv[1].get("name") or "", kv[1]["sha256"], kv[0]))
-        for url, ref in order:
+        for url, ref in sorted(files.items(),
+                               key=lambda kv: (kv[1].get("name") or "", kv[1]["sha256"], kv[0])):
             key = (ref.get("name") or "", ref["sha256"])
             if key not in by_blob:
                 by_blob[key] = folder / _unique_file_name(ref.get("name") or "", taken)
@@ -182,15 +182,17 @@ def build_layout(entries: Iterable[IndexEntry]) -> Layout:
 
 def _break_cycles(layout: Layout) -> None:
     """A parent chain that loops (corrupt or hostile data) is cut at the smallest id."""
+    settled: set[str] = set()  # nodes known to reach the top level
     for start in sorted(layout.parents):
-        seen: list[str] = []
+        path: dict[str, int] = {}  # this walk, in order (dicts keep insertion order)
         node: str | None = start
-        while node is not None and node not in seen:
-            seen.append(node)
+        while node is not None and node not in settled and node not in path:
+            path[node] = len(path)
             node = layout.parents.get(node)
-        if node is not None:
-            loop = seen[seen.index(node):]
+        if node is not None and node in path:
+            loop = list(path)[path[node]:]
             layout.parents[min(loop)] = None
+        settled.update(path)
 
 
 def _name_tree(layout: Layout) -> None:
@@ -208,16 +210,15 @@ def _name_tree(layout: Layout) -> None:
             names[doc_id] = name
         siblings.sort(key=lambda d: (casefold_key(names[d]), d))
 
-    def stem(doc_id: str) -> PurePosixPath:
-        if doc_id in layout.stems:
-            return layout.stems[doc_id]
-        parent = layout.parents[doc_id]
-        result = PurePosixPath(names[doc_id]) if parent is None else stem(parent) / names[doc_id]
-        layout.stems[doc_id] = result
-        return result
-
-    for doc_id in sorted(layout.parents):
-        stem(doc_id)
+    for doc_id in sorted(layout.parents):  # iterative: trees may be deeper than the stack
+        chain = [doc_id]
+        while chain[-1] not in layout.stems and layout.parents[chain[-1]] is not None:
+            chain.append(layout.parents[chain[-1]])  # type: ignore[arg-type]
+        for node in reversed(chain):
+            if node not in layout.stems:
+                parent = layout.parents[node]
+                base = PurePosixPath() if parent is None else layout.stems[parent]
+                layout.stems[node] = base / names[node]
 
 
 def relative_href(from_file: PurePosixPath, to_path: PurePosixPath) -> str:

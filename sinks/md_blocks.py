@@ -21,6 +21,7 @@ from sinks.blocks import (
     code_language,
     payload,
     rich_text_of,
+    table_grid,
 )
 from sinks.context import RenderContext
 from sinks.html_inline import render_spans_html
@@ -33,6 +34,8 @@ __all__ = ["MarkdownBlocks"]
 
 Block = Mapping[str, Any]
 _LISTS = frozenset({"bulleted_list_item", "numbered_list_item", "to_do"})
+#: Bullets and to-dos share the "- " marker, so GFM sees them as one list: keep it tight.
+_FAMILY = {"bulleted_list_item": "-", "to_do": "-", "numbered_list_item": "1."}
 _MEDIA = frozenset({"image", "video", "pdf", "file", "audio"})
 _LINKS = frozenset({"bookmark", "embed", "link_preview"})
 
@@ -61,7 +64,7 @@ class MarkdownBlocks:
             "synced_block": self._synced, "child_page": self._child_page,
             "child_database": self._child_database, "link_to_page": self._link_to_page,
             "table_of_contents": self._toc, "breadcrumb": self._breadcrumb,
-            "template": self._container, "tab": self._container, "unsupported": self._unknown,
+            "template": self._container, "tab": self._tab, "unsupported": self._unknown,
             "table_row": self._unknown,
         }
         for level in range(1, 5):
@@ -92,7 +95,7 @@ class MarkdownBlocks:
                 interrupted = True  # an empty paragraph ends a list in Notion
                 continue
             if out:
-                same_list = prev == kind and kind in _LISTS
+                same_list = kind in _LISTS and _FAMILY.get(prev or "") == _FAMILY[kind]
                 out.append(("\n\n<!-- -->\n\n" if interrupted else "\n") if same_list else "\n\n")
             out.append(text)
             prev, interrupted = kind, False
@@ -141,7 +144,7 @@ class MarkdownBlocks:
                              block)
 
     def _heading(self, block: Block, _: int) -> str:
-        level = int(str(block.get("type"))[-1])
+        level = min(int(str(block.get("type"))[-1]) + 1, 6)  # the page title is the only "#"
         body = payload(block)
         if body.get("is_toggleable"):
             rt = body.get("rich_text")
@@ -163,22 +166,20 @@ class MarkdownBlocks:
         body = payload(block)
         code = plain_text(body.get("rich_text") if isinstance(body.get("rich_text"), list) else [])
         fence = "`" * max(3, 1 + max((len(r) for r in re.findall("`+", code)), default=0))
+        code = code[:-1] if code.endswith("\n") else code  # the fence's own newline ends it
         text = f"{fence}{code_language(body.get('language'))}\n{code}\n{fence}"
         caption = self.inline(body.get("caption"))
         return f"{text}\n\n{caption}" if caption else text
 
     def _equation(self, block: Block, _: int) -> str:
         expression = payload(block).get("expression")
-        return f"$$\n{expression.strip()}\n$$" if isinstance(expression, str) and expression.strip() \
-            else ""
+        if not isinstance(expression, str) or not expression.strip():
+            return ""
+        return f"$$\n{expression.strip()}\n$$"
 
     def _table(self, block: Block, _: int) -> str:
         body = payload(block)
-        table_rows = [payload(r).get("cells") for r in children(block)
-                      if r.get("type") == "table_row"]
-        grid = [[c if isinstance(c, list) else [] for c in row] if isinstance(row, list) else []
-                for row in table_rows]
-        width = max([body.get("table_width") or 0] + [len(r) for r in grid])
+        grid, width = table_grid(block)
         if not width:
             return ""
         def line(cells: list[Any], row_header: bool) -> str:
@@ -200,6 +201,14 @@ class MarkdownBlocks:
 
     def _container(self, block: Block, _: int) -> str:
         return self._with_kids(self.inline(rich_text_of(block)), block)
+
+    def _tab(self, block: Block, _: int) -> str:
+        """Tabs: each child is a tab whose text is its label and whose children its panel."""
+        panels = []
+        for tab in children(block):
+            label = self.inline(rich_text_of(tab), newline=" ")
+            panels.append(self._with_kids(f"**{label}**" if label.strip() else "", tab))
+        return "\n\n".join(p for p in panels if p)
 
     def _synced(self, block: Block, _: int) -> str:
         kids = self._kids(block)

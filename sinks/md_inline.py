@@ -58,8 +58,8 @@ def _styled(span: Span, inner: str) -> str:
         return inner
     if span.bold:
         core = f"**{core}**"
-    if span.italic:
-        core = f"_{core}_"
+    if span.italic:  # "*", not "_": underscores do not emphasise inside words
+        core = f"*{core}*"
     if span.strikethrough:
         core = f"~~{core}~~"
     if span.underline:
@@ -88,10 +88,12 @@ def render_spans_md(spans: list[Span], *, newline: str = "\\\n", line_start: boo
             body = _code(span.text.replace("\n", " "))
         else:
             body = escape_md(span.text, line_start=at_start).replace("\n", newline)
+        body = _styled(span, body) if span.kind != "equation" else body
         if span.href is not None and body.strip():
-            label = body if span.kind != "equation" else escape_md(span.text)
-            body = f"[{label}]({md_link_target(span.href)})"
-        out.append(_styled(span, body) if span.kind != "equation" else body)
+            lead = body[: len(body) - len(body.lstrip())]
+            trail = body[len(body.rstrip()):]
+            body = f"{lead}[{body.strip()}]({md_link_target(span.href)}){trail}"
+        out.append(body)
         at_start = span.text.endswith("\n")
     result = "".join(out)
     while newline and result.endswith(newline):

@@ -57,7 +57,9 @@ def _truncate_utf8(text: str, limit: int) -> str:
     return cut
 
 
-def safe_component(title: str | None, *, limit: int = MAX_NAME_BYTES, fallback: str = UNTITLED) -> str:
+def safe_component(
+    title: str | None, *, limit: int = MAX_NAME_BYTES, fallback: str = UNTITLED
+) -> str:
     """Turn any title into one path component safe on every desktop OS.
 
     Forbidden characters and controls become spaces (``a/b`` → ``a b``), runs of

@@ -95,8 +95,15 @@ Row = tuple[Mapping[str, Any], dict[str, Mapping[str, Any]]]
 def rows(doc: Mapping[str, Any]) -> Iterator[Row]:
     """Each row page with its properties by name, truncated lists completed."""
     all_items = _mapping(doc.get("property_items"))
+    title_column = next((n for n, p in data_source_schema(doc) if p.get("type") == "title"), None)
     for row in doc.get("rows") or []:
         if not isinstance(row, Mapping):
             continue
-        items = all_items.get(str(row.get("id")))
-        yield row, dict(page_properties(row, items))
+        values = dict(page_properties(row, all_items.get(str(row.get("id")))))
+        if title_column is not None and title_column not in values:
+            # A row whose title property is keyed differently from the schema (renamed
+            # between the query and the schema read): the title is still the title.
+            title = next((p for p in values.values() if p.get("type") == "title"), None)
+            if title is not None:
+                values[title_column] = title
+        yield row, values

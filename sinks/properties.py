@@ -59,9 +59,20 @@ def _iso_date(value: object) -> str | None:
 
 
 def _files(values: object, ctx: RenderContext) -> list[str]:
+    """Downloaded files as relative paths, external ones as URLs.
+
+    A Notion-hosted file that was not placed beside this document (for instance
+    in a data source's CSV: rows' files live beside the row pages) shows its
+    name, as Notion's CSV does: its URL expires within the hour.
+    """
     out: list[str] = []
     for f in values if isinstance(values, list) else []:
-        if isinstance(f, Mapping):
+        if not isinstance(f, Mapping):
+            continue
+        url = as_map(f.get("file")).get("url")
+        if f.get("type") == "file" and url not in ctx.files:
+            out.append(str(f.get("name") or "file"))
+        else:
             out.append(ctx.file_object_href(f) or str(f.get("name") or ""))
     return out
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sinks.blocks import as_map
 from sinks.context import RenderContext
 from sinks.html_inline import attr, text
 from sinks.media import media_label
@@ -51,8 +52,14 @@ def property_html(prop: Mapping[str, Any] | None, ctx: RenderContext,
         label = "Yes" if value else "No"
         return f'<input type="checkbox" disabled{checked} aria-label="{label}">'
     if kind == "files" and isinstance(value, list):
-        return ", ".join(_link(ctx.file_object_href(f), str(f.get("name") or media_label(f)))
-                         for f in value if isinstance(f, Mapping))
+        # Notion-hosted files not placed beside this document (a data source's rows:
+        # their files sit beside the row pages) show their name, never the signed URL
+        # that expires within the hour.
+        return ", ".join(
+            text(str(f.get("name") or media_label(f)))
+            if f.get("type") == "file" and as_map(f.get("file")).get("url") not in ctx.files
+            else _link(ctx.file_object_href(f), str(f.get("name") or media_label(f)))
+            for f in value if isinstance(f, Mapping))
     if kind == "relation" and isinstance(value, list):
         links = []
         for rel in value:

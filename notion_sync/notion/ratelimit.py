@@ -15,6 +15,8 @@ __all__ = ["AdaptiveTokenBucket"]
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+#: Float refills can land a hair under a whole token; waiting for that hair would spin.
+_EPSILON = 1e-9
 
 
 class AdaptiveTokenBucket:
@@ -72,8 +74,8 @@ class AdaptiveTokenBucket:
                     delay = self._paused_until - now
                 else:
                     self._refill()
-                    if self._tokens >= 1.0:
-                        self._tokens -= 1.0
+                    if self._tokens >= 1.0 - _EPSILON:
+                        self._tokens = max(0.0, self._tokens - 1.0)
                         break
                     delay = (1.0 - self._tokens) / self.rate
                 await self._sleep(delay)

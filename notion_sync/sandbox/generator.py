@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from .ids import Kind, digest, encode_id
 
@@ -59,9 +60,12 @@ HOSTILE_TITLES = [
     "AUX.md",
 ]
 
-TITLE_WORDS = ("Roadmap Budget Retro Design Spec Hiring Goals Notes Research Onboarding "
-               "Runbook Incident Postmortem Backlog Sprint Launch Wiki Handbook Journal "
-               "Ideas Experiments Metrics Contracts Vendors Travel Recipes Reading").split()
+TITLE_WORDS = [
+    "Roadmap", "Budget", "Retro", "Design", "Spec", "Hiring", "Goals", "Notes", "Research",
+    "Onboarding", "Runbook", "Incident", "Postmortem", "Backlog", "Sprint", "Launch", "Wiki",
+    "Handbook", "Journal", "Ideas", "Experiments", "Metrics", "Contracts", "Vendors", "Travel",
+    "Recipes", "Reading",
+]
 
 
 @dataclass(slots=True)
@@ -82,8 +86,8 @@ class PageNode:
     idx: int
     id: str
     title: str
-    parent_kind: str  # "workspace" | "page" | "data_source"
-    parent_idx: int
+    parent_kind: str  # "workspace" | "page" | "block" | "data_source"
+    parent_idx: int  # page index for "page" and "block" (the block lives in that page)
     depth: int
     shared: bool
     in_search: bool
@@ -96,11 +100,15 @@ class PageNode:
     child_pages: list[int] | None = None
     child_dbs: list[int] | None = None
     row_pos: int = -1
+    #: How many of ``child_pages`` sit inside a toggle block rather than at the top level.
+    block_children: int = 0
 
     @property
     def top_level_total(self) -> int:
         """Number of top-level children the page's children list returns."""
-        return (self.top_count + len(self.child_pages or ()) + len(self.child_dbs or ()))
+        nested = self.block_children
+        return (self.top_count + len(self.child_pages or ()) - nested + (1 if nested else 0)
+                + len(self.child_dbs or ()))
 
 
 @dataclass(slots=True)
@@ -148,6 +156,8 @@ class Workspace:
     many_comments_idx: int
     #: (last_edited_time, kind, idx) of every object search returns, newest first.
     search_order: list[tuple[int, Kind, int]]
+    #: Memo of derived, immutable per-object data (e.g. data source schemas).
+    memo: dict[tuple[str, int], Any] = field(default_factory=dict, repr=False)
 
     def page_id(self, idx: int) -> str:
         """The id of page ``idx``."""
@@ -189,6 +199,7 @@ def build_workspace(seed: int, pages: int) -> Workspace:
     nodes: list[PageNode] = []
     forced_unshared = {n_regular - 1, n_regular - 3} if n_regular > 12 else set()
     forced_hidden = {n_regular - 2, n_regular - 4} if n_regular > 12 else set()
+    forced_in_block = {n_regular - 5, n_regular - 4} if n_regular > 12 else set()
     for i in range(n_regular):
         created, edited = _times(rng)
         if i == 0:
@@ -203,11 +214,13 @@ def build_workspace(seed: int, pages: int) -> Workspace:
                 if nodes[parent_idx].shared:
                     break
             parent_kind, depth = "page", nodes[parent_idx].depth + 1
-        shared = i > 5 and (i in forced_unshared or rng.random() < 0.02) or i <= 5
-        if i > 5 and i in forced_unshared:
-            shared = False
-        in_search = shared and not (
-            parent_kind == "page" and i > 5 and (i in forced_hidden or rng.random() < 0.02))
+        shared = i <= 5 or not (i in forced_unshared or rng.random() < 0.02)
+        # Some sub-pages live inside a toggle of their parent page (a block parent).
+        if parent_kind == "page" and i > 5 and shared and (i in forced_in_block
+                                                         or rng.random() < 0.05):
+            parent_kind = "block"
+        in_search = shared and not (parent_kind in ("page", "block") and i > 5
+                                    and (i in forced_hidden or rng.random() < 0.02))
         title = HOSTILE_TITLES[i - 6] if 6 <= i < 6 + len(HOSTILE_TITLES) else _title(rng, i)
         node = PageNode(
             idx=i, id=encode_id(seed, Kind.PAGE, i), title=title, parent_kind=parent_kind,
@@ -216,11 +229,13 @@ def build_workspace(seed: int, pages: int) -> Workspace:
             edited_by=rng.randrange(n_people), top_count=rng.randint(3, 40),
         )
         nodes.append(node)
-        if parent_kind == "page":
+        if parent_kind in ("page", "block"):
             parent = nodes[parent_idx]
             if parent.child_pages is None:
                 parent.child_pages = []
             parent.child_pages.append(i)
+            if parent_kind == "block":
+                parent.block_children += 1
 
     # Special sizes go to shared leaf pages that search returns, away from the deep chain.
     leaves = [n.idx for n in nodes if n.shared and n.in_search and not n.child_pages

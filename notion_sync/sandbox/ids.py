@@ -13,7 +13,7 @@ import hashlib
 import re
 from enum import IntEnum
 
-__all__ = ["Kind", "decode_id", "dashed", "digest", "encode_id", "normalize_id"]
+__all__ = ["Kind", "dashed", "decode_id", "digest", "encode_id", "normalize_id"]
 
 
 class Kind(IntEnum):

@@ -1,0 +1,26 @@
+"""A local Notion API sandbox: a faithful server over a generated workspace.
+
+Reading order: ``config`` (the knobs) -> ``generator`` (the workspace skeleton) ->
+``blocks`` / ``properties`` / ``objects`` (lazy content and Notion object shapes) ->
+``api`` (the /v1 handlers) -> ``server`` (middleware: auth, version, rate limits, faults)
+-> ``sandbox`` (the :class:`Sandbox` you start) -> ``manifest`` (ground truth for tests).
+"""
+
+from .clock import Clock, ManualClock, SystemClock
+from .config import DEFAULT_BURST, DEFAULT_RATE, SandboxConfig
+from .faults import FaultInjector
+from .manifest import build_manifest, minimum_requests
+from .sandbox import Sandbox
+
+__all__ = [
+    "DEFAULT_BURST",
+    "DEFAULT_RATE",
+    "Clock",
+    "FaultInjector",
+    "ManualClock",
+    "Sandbox",
+    "SandboxConfig",
+    "SystemClock",
+    "build_manifest",
+    "minimum_requests",
+]

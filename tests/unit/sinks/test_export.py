@@ -1,0 +1,190 @@
+"""render_export over a real on-disk store: trees, files, links, idempotence, JSON round trip."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import orjson
+import pytest
+
+from sinks.export import RenderReport, render_document, render_export
+from sinks.formats import UnknownFormatError, get_renderer
+from sinks.json_format import load_document
+from sinks.layout import build_layout
+from sinks.store import DocumentStore, FileStore
+from tests.unit.sinks.builders import (
+    DATABASE_ID,
+    OTHER_ID,
+    PAGE_ID,
+    ROW_ID,
+    SOURCE_ID,
+    block,
+    page,
+    page_doc,
+    para,
+    rt,
+    source_doc,
+)
+from tests.unit.sinks.htmlcheck import parse_html
+
+JSON = dict[str, Any]
+FORMATS = ["json", "markdown", "html", "csv"]
+IMG_URL = "https://prod-files-secure.s3.us-west-2.amazonaws.com/img.png?X-Amz-Signature=abc"
+
+
+def fill(store: DocumentStore, files: FileStore) -> list[JSON]:
+    sha = files.put(b"\x89PNG-not-really")
+    home = page_doc([
+        block("heading_1", {"rich_text": [rt("Top")]}),
+        block("image", {"type": "file", "file": {"url": IMG_URL}, "caption": []}),
+        block("child_page", {"title": "../../escape"}, block_id=OTHER_ID),
+        block("child_database", {"title": "Tasks"}, block_id=DATABASE_ID),
+        block("hologram", {"rich_text": [rt("future")]}),
+    ], title="<script>alert(1)</script>")
+    home["files"] = {IMG_URL: {"sha256": sha, "name": "img.png", "size": 15,
+                               "content_type": "image/png"}}
+    home["comments"] = [{"object": "comment", "id": "c1", "created_by": {"id": "u-1"},
+                         "created_time": "2024-03-01T10:00:00.000Z",
+                         "rich_text": [rt("Nice")]}]
+    other = page_doc([para("child text")], page_id=OTHER_ID, title="../../escape",
+                     parent={"type": "page_id", "page_id": PAGE_ID})
+    row = page(ROW_ID, title="Row", parent={"type": "data_source_id", "data_source_id": SOURCE_ID})
+    source = source_doc({"title": {"id": "title", "type": "title", "title": {}}}, [row],
+                        parent={"type": "page_id", "page_id": PAGE_ID})
+    row_doc = {"kind": "page", "id": ROW_ID, "page": row, "blocks": [], "comments": [],
+               "property_items": {}, "files": {}}
+    users = {"kind": "users", "id": "users", "users": [{"object": "user", "id": "u-1",
+                                                       "name": "Ada"}]}
+    docs = [home, other, source, row_doc, users]
+    for d in docs:
+        store.put(d)
+    return docs
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+def test_all_formats_tree_report_and_byte_identical_reruns(
+        stores: tuple[DocumentStore, FileStore], tmp_path: Path) -> None:
+    store, files = stores
+    fill(store, files)
+    out = tmp_path / "out"
+    report = render_export(store, files, FORMATS, out, workspace_name="Acme")
+    assert report.problems == {}
+    assert report.written == {"json": 5, "markdown": 4, "html": 4, "csv": 1}
+    assert report.unknown == {"block:hologram": 1}
+    home = "script alert(1) script c3d4e5f6"
+    tree = snapshot(out)
+    assert set(tree) == {
+        "json/users.json", f"json/{home}.json", f"json/{home}/escape e4e4e4e4.json",
+        f"json/{home}/Tasks 9c9c9c9c.json", f"json/{home}/Tasks 9c9c9c9c/Row 1e1e1e1e.json",
+        f"json/{home}/img.png",
+        f"markdown/{home}.md", f"markdown/{home}/escape e4e4e4e4.md",
+        f"markdown/{home}/Tasks 9c9c9c9c.md", f"markdown/{home}/Tasks 9c9c9c9c/Row 1e1e1e1e.md",
+        f"markdown/{home}/img.png",
+        "html/index.html", "html/style.css", f"html/{home}.html",
+        f"html/{home}/escape e4e4e4e4.html", f"html/{home}/Tasks 9c9c9c9c.html",
+        f"html/{home}/Tasks 9c9c9c9c/Row 1e1e1e1e.html", f"html/{home}/img.png",
+        f"csv/{home}/Tasks 9c9c9c9c.csv",
+    }
+    blob = files.path_for(hashlib.sha256(b"\x89PNG-not-really").hexdigest())
+    assert os.path.samefile(out / "html" / home / "img.png", blob)  # a hard link, not a copy
+    assert report.files_placed == 3
+
+    again = render_export(store, files, FORMATS, out, workspace_name="Acme")
+    assert sum(again.changed.values()) == 0 and again.files_placed == 0
+    assert snapshot(out) == tree
+    fresh = tmp_path / "fresh"
+    render_export(store, files, list(reversed(FORMATS)), fresh, workspace_name="Acme")
+    assert snapshot(fresh) == tree
+
+
+def test_every_relative_link_and_image_resolves(
+        stores: tuple[DocumentStore, FileStore], tmp_path: Path) -> None:
+    store, files = stores
+    fill(store, files)
+    out = tmp_path / "out"
+    render_export(store, files, ["html"], out)
+    for path in (out / "html").rglob("*.html"):
+        parsed = parse_html(path.read_text(encoding="utf-8"))
+        assert parsed.errors == [], path
+        for ref in parsed.links() + parsed.sources():
+            if ref.startswith(("https:", "http:", "mailto:", "#")):
+                continue
+            target = (path.parent / unquote(ref)).resolve()
+            assert target.is_file(), (path, ref)
+            assert target.is_relative_to((out / "html").resolve())
+
+
+def test_json_round_trips_to_the_stored_document(
+        stores: tuple[DocumentStore, FileStore], tmp_path: Path) -> None:
+    store, files = stores
+    docs = fill(store, files)
+    out = tmp_path / "out"
+    render_export(store, files, ["json"], out)
+    by_id = {}
+    for path in (out / "json").rglob("*.json"):
+        raw = orjson.loads(path.read_bytes())
+        if "local_files" in raw:
+            for rel in raw["local_files"].values():
+                assert (path.parent / rel).is_file()
+        loaded = load_document(path.read_bytes())
+        by_id[loaded["id"]] = loaded
+    assert by_id == {d["id"]: d for d in docs}
+    home = by_id[PAGE_ID]
+    assert home["blocks"][1]["image"]["file"]["url"] == IMG_URL  # served objects, untouched
+
+
+def test_csv_tree_and_only_filter(stores: tuple[DocumentStore, FileStore], tmp_path: Path) -> None:
+    store, files = stores
+    fill(store, files)
+    out = tmp_path / "out"
+    report = render_export(store, files, ["csv", "markdown"], out, only=[SOURCE_ID, ROW_ID])
+    assert report.written == {"csv": 1, "markdown": 2}
+    with (out / "csv" / "Tasks 9c9c9c9c.csv").open(encoding="utf-8-sig", newline="") as fh:
+        assert list(csv.DictReader(fh)) == [{"title": "Row"}]
+    assert (out / "markdown" / "Tasks 9c9c9c9c" / "Row 1e1e1e1e.md").is_file()
+
+
+def test_unknown_format_lists_allowed_names(stores: tuple[DocumentStore, FileStore],
+                                            tmp_path: Path) -> None:
+    with pytest.raises(UnknownFormatError, match="csv, html, json, markdown"):
+        get_renderer("pdf")
+    store, files = stores
+    with pytest.raises(UnknownFormatError):
+        render_export(store, files, ["markdown", "docx"], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    assert get_renderer(" Markdown ").file_extension == ".md"
+
+
+def test_missing_blob_and_broken_document_are_reported_not_fatal(
+        stores: tuple[DocumentStore, FileStore], tmp_path: Path) -> None:
+    store, files = stores
+    doc = page_doc([block("image", {"type": "file", "file": {"url": IMG_URL}, "caption": []})])
+    doc["files"] = {IMG_URL: {"sha256": "f" * 64, "name": "gone.png", "size": 1,
+                              "content_type": "image/png"}}
+    store.put(doc)
+    report = render_export(store, files, ["markdown"], tmp_path / "out")
+    assert report.written == {"markdown": 1}
+    assert list(report.problems) == [f"{PAGE_ID}:gone.png"]
+    text = (tmp_path / "out" / "markdown" / "Page c3d4e5f6.md").read_text()
+    assert IMG_URL in text  # falls back to the served URL
+
+
+def test_render_document_for_a_streaming_sink(stores: tuple[DocumentStore, FileStore],
+                                              tmp_path: Path) -> None:
+    store, files = stores
+    docs = fill(store, files)
+    layout = build_layout(store.entries())
+    report = RenderReport()
+    render_document(docs[1], layout, [get_renderer("markdown")], files, tmp_path, report=report)
+    assert report.written == {"markdown": 1}
+    assert (tmp_path / "markdown" / "script alert(1) script c3d4e5f6" / "escape e4e4e4e4.md"
+            ).read_text().endswith("child text\n")
