@@ -59,8 +59,6 @@ class Fetcher:
             "fetch-planned",
             default=None,
             partitions=settings.kafka.fetch_partitions,
-            key_serializer="json",
-            value_serializer="json",
         )
         self._gateways: dict[str, NotionGateway] = {}
         self._claimed: set[str] = set()

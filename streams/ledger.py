@@ -46,11 +46,9 @@ class Ledger:
         self.emitter = emitter
         self.exports = app.Table(
             "ledger-exports", default=None, partitions=partitions,
-            key_serializer="json", value_serializer="json",
         )
         self.documents = app.Table(
             "ledger-documents", default=None, partitions=partitions,
-            key_serializer="json", value_serializer="json",
         )
         self._counts: dict[str, Counter[str]] = {}
         self._last_progress: dict[str, float] = {}

@@ -32,7 +32,7 @@ def build_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.Ap
     ledger = register_ledger(app, emitter, settings.kafka.events_partitions)
     register_render(app, emitter, ledger)
 
-    @app.on_shutdown.connect
+    @app.on_before_shutdown.connect
     async def _close(sender: object, **_: object) -> None:
         await fetcher.close()
 

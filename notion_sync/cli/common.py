@@ -19,6 +19,7 @@ __all__ = ["Broker", "CliContext", "broker_option", "fail", "resolve_broker"]
 class CliContext:
     config_file: Path | None
     overrides: dict[str, Any]
+    log_level: str = "WARNING"
 
     def settings(self, **overrides: Any) -> Settings:
         merged = dict(self.overrides)

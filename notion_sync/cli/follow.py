@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from rich.console import Console
 
@@ -19,14 +20,16 @@ def follow_export(
     console: Console,
     *,
     timeout: float | None = None,
+    alive: Callable[[], bool] = lambda: True,
 ) -> ExportView:
-    """Show progress until the export ends (or ``timeout`` seconds pass)."""
+    """Show progress until the export ends, ``timeout`` seconds pass or ``alive()`` is false."""
     view = ExportView(export_id)
     deadline = None if timeout is None else time.monotonic() + timeout
     last_line = 0.0
 
     def stop() -> bool:
-        return view.finished or (deadline is not None and time.monotonic() > deadline)
+        timed_out = deadline is not None and time.monotonic() > deadline
+        return view.finished or timed_out or not alive()
 
     with ExportProgress(console) as progress:
         for decoded in read_events(bootstrap, topic, follow=True, stop=stop):

@@ -28,7 +28,7 @@ __all__ = ["main"]
 def main(ctx: click.Context, config_file: Path | None, log_level: str) -> None:
     """Export whole Notion workspaces through a Kafka streaming pipeline."""
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    ctx.obj = CliContext(config_file=config_file, overrides={})
+    ctx.obj = CliContext(config_file=config_file, overrides={}, log_level=log_level.upper())
 
 
 for command in (worker, request, run, status, demo, broker):

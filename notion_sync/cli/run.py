@@ -9,6 +9,7 @@ starting over. The worker is a child process that dies with this one.
 from __future__ import annotations
 
 import contextlib
+import logging
 import ctypes
 import os
 import signal
@@ -47,6 +48,7 @@ def start_worker(broker: Broker, env: dict[str, str], config_file: Path | None) 
     command = [sys.executable, "-m", "notion_sync"]
     if config_file is not None:
         command += ["--config", str(config_file)]
+    command += ["--log-level", logging.getLevelName(logging.getLogger().level)]
     command += ["worker", "--broker", broker.url]
     return subprocess.Popen(
         command, env={**os.environ, **env}, preexec_fn=_die_with_parent, stdin=subprocess.DEVNULL
@@ -103,7 +105,10 @@ def run_export(
         console.print(f"resuming export {export_id}", highlight=False)
     worker = start_worker(broker, worker_env, config_file)
     try:
-        view = follow_export(broker.bootstrap, names.events, export_id, console, timeout=timeout)
+        view = follow_export(broker.bootstrap, names.events, export_id, console, timeout=timeout,
+                             alive=lambda: worker.poll() is None)
+        if worker.poll() not in (None, 0):
+            console.print(f"[red]the worker exited with code {worker.returncode}[/]")
     finally:
         stop_worker(worker)
     return view

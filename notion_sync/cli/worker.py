@@ -20,7 +20,10 @@ def worker(ctx: CliContext, broker: str | None) -> None:
     from streams.worker import run_worker
 
     try:
-        settings = ctx.settings(kafka={"broker": broker} if broker else {})
+        settings = ctx.settings(
+            kafka={"broker": broker} if broker else {},
+            worker={"log_level": ctx.log_level},
+        )
         resolved = resolve_broker(settings, start=True)
     except NotionSyncError as exc:
         raise fail(exc) from exc
