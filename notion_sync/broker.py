@@ -101,7 +101,7 @@ def _wait_ready(broker: EmbeddedBroker, process: subprocess.Popen[bytes], timeou
     from confluent_kafka.admin import AdminClient
 
     deadline = time.monotonic() + timeout
-    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap, "log_level": 0})
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise BrokerError(f"embedded broker exited with code {process.returncode}")

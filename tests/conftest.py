@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.fixtures.kafka"]
+pytest_plugins = ["tests.fixtures.kafka", "tests.fixtures.pipeline", "notion_sync.sandbox.testing"]
 
 _LEAKY = ("NOTION_API_KEY", "NOTION_SYNC_")
 

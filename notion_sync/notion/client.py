@@ -170,6 +170,8 @@ class NotionGateway:
             metrics.NOTION_REQUESTS.labels(endpoint, "200").inc()
             self.breaker.record_success()
             self.limiter.succeeded()
+            # Response metadata, not part of the object: it would make every export differ.
+            result.pop("request_id", None)
             return result
 
     async def search(self, cursor: str | None = None) -> dict[str, Any]:

@@ -1,0 +1,151 @@
+"""Issue 4: the pipeline end to end on a real broker, against the sandbox."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+from confluent_kafka import Consumer, TopicPartition
+
+from sinks.store import DocumentStore
+from streams.fetcher import STATE_DIR
+from tests.fixtures.pipeline import Pipeline, PipelineFactory
+
+
+def _expected(manifest: dict[str, Any]) -> tuple[set[str], set[str]]:
+    pages = {p["id"] for p in manifest["pages"] if p["shared"] and not p["in_trash"]}
+    sources = {d["id"] for d in manifest["data_sources"] if d.get("shared", True)}
+    return pages, sources
+
+
+def _listed(client: httpx.Client, path: str, **params: Any) -> list[dict[str, Any]]:
+    """Every result of a paginated GET, as the sandbox serves it."""
+    results: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        query = {**params, "page_size": 100, **({"start_cursor": cursor} if cursor else {})}
+        page = client.get(path, params=query).json()
+        results.extend(page["results"])
+        if not page["has_more"]:
+            return results
+        cursor = page["next_cursor"]
+
+
+def _served_tree(client: httpx.Client, block_id: str) -> list[dict[str, Any]]:
+    blocks = _listed(client, f"/v1/blocks/{block_id}/children")
+    for block in blocks:
+        if block["has_children"] and block["type"] not in ("child_page", "child_database"):
+            block["children"] = _served_tree(client, block["id"])
+    return blocks
+
+
+def test_export_is_complete_and_equals_what_notion_served(
+    pipeline_factory: PipelineFactory, out_dir: Path
+) -> None:
+    pipeline = pipeline_factory(pages=60)
+    pipeline.start_worker()
+    export_id = pipeline.request(out_dir, formats=("json", "markdown"))
+    view = pipeline.wait(export_id)
+    assert view.state == "completed", view
+
+    manifest = pipeline.sandbox.manifest()
+    pages, sources = _expected(manifest)
+    store = DocumentStore(out_dir / STATE_DIR)
+    stored = {entry["id"]: entry["kind"] for entry in store.entries()}
+    assert {i for i, k in stored.items() if k == "page"} == pages
+    assert {i for i, k in stored.items() if k == "data_source"} == sources
+    assert view.pages == len(pages)
+    assert view.data_sources == len(sources)
+    assert view.written["json"] == len(pages) + len(sources) + 1  # and the user list
+    assert view.written["markdown"] == len(pages) + len(sources)
+
+    headers = {"Authorization": f"Bearer {pipeline.sandbox.token}", "Notion-Version": "2025-09-03"}
+    with httpx.Client(base_url=pipeline.sandbox.base_url, headers=headers) as client:
+        for page_id in sorted(pages):
+            doc = store.get(page_id)
+            assert doc is not None
+            assert _without_signatures(doc["blocks"]) == _without_signatures(
+                _served_tree(client, page_id)
+            ), page_id
+            served_page = client.get(f"/v1/pages/{page_id}").json()
+            served_page.pop("request_id")  # response metadata, which the fetcher drops
+            assert _without_signatures(doc["page"]) == _without_signatures(served_page)
+            assert doc["comments"] == _listed(client, "/v1/comments", block_id=page_id)
+        for source_id in sorted(sources):
+            doc = store.get(source_id)
+            assert doc is not None
+            rows = client.post(f"/v1/data_sources/{source_id}/query", json={}).json()
+            assert [row["id"] for row in doc["rows"]] == [row["id"] for row in rows["results"]]
+
+    completions = [e for e in pipeline.events() if e.name in ("ExportCompleted", "ExportFailed")]
+    assert [e.name for e in completions] == ["ExportCompleted"]
+
+
+def _without_signatures(obj: Any) -> Any:
+    """Signed file URLs differ on every response; everything else must be equal."""
+    if isinstance(obj, dict):
+        return {k: _without_signatures(v) for k, v in obj.items()
+                if k not in ("url", "expiry_time") or not isinstance(v, str)}
+    if isinstance(obj, list):
+        return [_without_signatures(v) for v in obj]
+    return obj
+
+
+def _all_bytes(pipeline: Pipeline) -> list[bytes]:
+    consumer = Consumer({"bootstrap.servers": pipeline.broker.bootstrap, "group.id": "scan",
+                         "enable.auto.commit": False, "log_level": 3})
+    chunks: list[bytes] = []
+    try:
+        topics = [t for t in consumer.list_topics(timeout=10).topics if pipeline.prefix in t]
+        assert len(topics) >= 5
+        for topic in topics:
+            meta = consumer.list_topics(topic, timeout=10).topics[topic]
+            for partition in meta.partitions:
+                low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
+                if high <= low:
+                    continue
+                consumer.assign([TopicPartition(topic, partition, low)])
+                seen = low
+                while seen < high:
+                    message = consumer.poll(5)
+                    assert message is not None, f"{topic}[{partition}] stopped at {seen}/{high}"
+                    if message.error():
+                        continue
+                    chunks += [message.key() or b"", message.value() or b""]
+                    seen = message.offset() + 1
+    finally:
+        consumer.close()
+    return chunks
+
+
+def test_no_token_on_any_topic(pipeline_factory: PipelineFactory, out_dir: Path) -> None:
+    pipeline = pipeline_factory(pages=20)
+    pipeline.start_worker()
+    view = pipeline.wait(pipeline.request(out_dir, formats=("json",)))
+    assert view.state == "completed"
+    token = pipeline.sandbox.token.encode()
+    everything = _all_bytes(pipeline)
+    assert len(everything) > 100
+    assert not [chunk for chunk in everything if token in chunk]
+    worker_log = pipeline.workers[0].output()
+    assert pipeline.sandbox.token not in worker_log
+
+
+def test_two_workers_share_the_work_and_write_each_document_once(
+    pipeline_factory: PipelineFactory, out_dir: Path
+) -> None:
+    pipeline = pipeline_factory(pages=40)
+    first, second = pipeline.start_worker(), pipeline.start_worker()
+    view = pipeline.wait(pipeline.request(out_dir, formats=("json",)))
+    assert view.state == "completed"
+    events = pipeline.events()
+    done = Counter(e.record["document_id"] for e in events
+                   if e.name == "DocumentDone" and e.record["outcome"] == "assembled")
+    assert done and max(done.values()) == 1
+    assert [e.name for e in events if e.name in ("ExportCompleted", "ExportFailed")] == [
+        "ExportCompleted"
+    ]
+    assert "Assigned" in first.output() or "assigned" in first.output()
+    assert second.process.poll() is None and first.process.poll() is None
