@@ -1,12 +1,27 @@
-"""JSON: the document itself, losslessly.
+"""JSON: the document as the API served it, with downloaded files pointing at their copies.
 
 A page file holds ``{"kind", "id", "page", "blocks", "comments",
-"property_items", "files"}`` exactly as assembled from the API (block children
-nested under ``"children"``, which Notion objects never carry), and a data
-source file ``{"kind", "id", "data_source", "rows", ...}``. One key is added,
-``"local_files"``: served URL → path of the downloaded copy relative to the JSON
-file, so the JSON tree is self-contained for replay. :func:`load_document`
-reads a file back into exactly the stored document.
+"property_items", "files"}`` as assembled from the API (block children nested
+under ``"children"``, which Notion objects never carry), and a data source file
+``{"kind", "id", "data_source", "rows", ...}``.
+
+One deliberate change from the served objects, so two exports of an unchanged
+workspace give byte-identical trees: every Notion-hosted file object (the
+``{"url", "expiry_time"}`` under a ``"file"`` key: ``{"type": "file", "file":
+…}`` on blocks, icons, covers and files properties, and comment attachments)
+whose file was downloaded gets ``url`` = the path of the downloaded copy
+relative to the JSON file, and loses ``expiry_time``. Notion signs those URLs
+per response and they expire an hour later, so the served link is both
+different on every run and useless soon after; the downloaded copy *is* the
+file. The ``"files"`` map (URL → sha256, name, size, content type) is keyed by
+that same relative path for those files. Everything else, external file URLs
+included, is exactly as served. The exact served objects (signed URLs too)
+stay in the internal document store (``.notion-sync/documents``), which is
+what replay and reruns read.
+
+``"local_files"`` (URL → relative path) remains only for files whose URL is
+kept, i.e. external files downloaded with ``--download-external``.
+:func:`load_document` reads a file back into the document minus that key.
 
 Key order is kept as served (orjson preserves insertion order) and output is
 indented, so identical input gives identical bytes.
@@ -14,6 +29,7 @@ indented, so identical input gives identical bytes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -27,6 +43,24 @@ __all__ = ["LOCAL_FILES_KEY", "JsonRenderer", "load_document"]
 LOCAL_FILES_KEY = "local_files"
 
 
+def _localise(value: Any, local: Mapping[str, str], used: set[str]) -> Any:
+    """A copy of ``value`` with downloaded Notion-hosted file objects pointing at their copies."""
+    if isinstance(value, list):
+        return [_localise(item, local, used) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if key == "file" and isinstance(item, dict) and item.get("url") in local:
+            url = item["url"]
+            used.add(url)
+            out[key] = {k: (local[url] if k == "url" else v)
+                        for k, v in item.items() if k != "expiry_time"}
+        else:
+            out[key] = _localise(item, local, used)
+    return out
+
+
 class JsonRenderer:
     """The ``json`` format: pages, data sources and the users document."""
 
@@ -35,16 +69,27 @@ class JsonRenderer:
     kinds = frozenset({"page", "data_source", "users"})
 
     def render(self, doc: Document, ctx: RenderContext) -> bytes:
-        out: dict[str, Any] = dict(doc)
-        out.pop(LOCAL_FILES_KEY, None)
-        if ctx.files:
-            out[LOCAL_FILES_KEY] = {url: relative_href(ctx.path, path)
-                                    for url, path in sorted(ctx.files.items())}
+        local = {url: relative_href(ctx.path, path) for url, path in ctx.files.items()}
+        used: set[str] = set()
+        body = {key: _localise(value, local, used) for key, value in doc.items()
+                if key not in ("files", LOCAL_FILES_KEY)}
+        out: dict[str, Any] = {}
+        for key in doc:  # served key order, "files" in its place
+            if key == "files" and isinstance(doc["files"], dict):
+                files: dict[str, Any] = {}
+                for url, ref in doc["files"].items():
+                    files.setdefault(local[url] if url in used else url, ref)
+                out[key] = files
+            elif key in body:
+                out[key] = body[key]
+        kept = {url: rel for url, rel in sorted(local.items()) if url not in used}
+        if kept:
+            out[LOCAL_FILES_KEY] = kept
         return orjson.dumps(out, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def load_document(data: bytes) -> Document:
-    """Read a JSON export file back into the document as the fetcher stored it."""
+    """Read a JSON export file back into the document (hosted files as local paths, see above)."""
     doc: Document = orjson.loads(data)
     doc.pop(LOCAL_FILES_KEY, None)
     return doc

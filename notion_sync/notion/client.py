@@ -84,7 +84,7 @@ class NotionGateway:
             client=self._http,
             retry=False,
             timeout_ms=int(settings.timeout * 1000),
-            log_level=logging.WARNING,
+            log_level=logging.ERROR,  # our gateway reports failures itself, once
         )
         self._files = httpx.AsyncClient(timeout=settings.timeout, follow_redirects=True)
         self.limiter = AdaptiveTokenBucket(settings.rate, settings.burst, sleep=sleep)

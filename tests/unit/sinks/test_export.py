@@ -125,6 +125,9 @@ def test_every_relative_link_and_image_resolves(
 
 def test_json_round_trips_to_the_stored_document(
         stores: tuple[DocumentStore, FileStore], tmp_path: Path) -> None:
+    """Reading the JSON back gives the stored document, except that a downloaded
+    Notion-hosted file points at its copy (its signed URL changes on every response
+    and expires within the hour, so keeping it would break byte-identical reruns)."""
     store, files = stores
     docs = fill(store, files)
     out = tmp_path / "out"
@@ -132,14 +135,59 @@ def test_json_round_trips_to_the_stored_document(
     by_id = {}
     for path in (out / "json").rglob("*.json"):
         raw = orjson.loads(path.read_bytes())
-        if "local_files" in raw:
-            for rel in raw["local_files"].values():
-                assert (path.parent / rel).is_file()
+        assert "local_files" not in raw  # only kept for external files, which the fixture lacks
         loaded = load_document(path.read_bytes())
         by_id[loaded["id"]] = loaded
-    assert by_id == {d["id"]: d for d in docs}
-    home = by_id[PAGE_ID]
-    assert home["blocks"][1]["image"]["file"]["url"] == IMG_URL  # served objects, untouched
+    home_rel = "script alert(1) script c3d4e5f6/img.png"
+    expected = {d["id"]: d for d in docs}
+    stored_home = orjson.loads(orjson.dumps(expected[PAGE_ID]))
+    stored_home["blocks"][1]["image"]["file"] = {"url": home_rel}  # expiry_time dropped
+    stored_home["files"] = {home_rel: stored_home["files"][IMG_URL]}
+    expected[PAGE_ID] = stored_home
+    assert by_id == expected
+    home_json = out / "json" / "script alert(1) script c3d4e5f6.json"
+    assert (home_json.parent / by_id[PAGE_ID]["blocks"][1]["image"]["file"]["url"]).is_file()
+    stored = store.get(PAGE_ID)
+    assert stored is not None
+    assert stored["blocks"][1]["image"]["file"]["url"] == IMG_URL  # the store keeps what was served
+
+
+def test_json_keeps_external_urls_and_does_not_depend_on_signatures(
+        stores: tuple[DocumentStore, FileStore], tmp_path: Path) -> None:
+    """Two fetches differ only in signed URLs; their JSON is byte-identical."""
+    store, files = stores
+    sha = files.put(b"same bytes")
+    ext = "https://example.com/a.pdf"
+
+    def fetched(signature: str) -> JSON:
+        url = f"https://prod-files-secure.s3.amazonaws.com/a.png?X-Amz-Signature={signature}"
+        doc = page_doc([
+            block("image", {"type": "file", "caption": [],
+                            "file": {"url": url, "expiry_time": f"2024-01-01T0{signature}:00Z"}}),
+            block("pdf", {"type": "external", "external": {"url": ext}, "caption": []}),
+        ])
+        doc["comments"] = [{"object": "comment", "id": "c1", "rich_text": [],
+                            "attachments": [{"category": "image",
+                                             "file": {"url": url, "expiry_time": "x"}}]}]
+        doc["files"] = {url: {"sha256": sha, "name": "a.png", "size": 10,
+                              "content_type": "image/png"},
+                        ext: {"sha256": sha, "name": "a.pdf", "size": 10,
+                              "content_type": "application/pdf"}}
+        return doc
+
+    trees = []
+    for signature in ("1", "2"):
+        store.put(fetched(signature))
+        render_export(store, files, ["json"], tmp_path / signature)
+        trees.append(snapshot(tmp_path / signature))
+    assert trees[0] == trees[1]
+    (name,) = [n for n in trees[0] if n.endswith(".json")]
+    raw = orjson.loads(trees[0][name])
+    assert raw["blocks"][0]["image"]["file"] == {"url": "Page c3d4e5f6/a.png"}
+    assert raw["comments"][0]["attachments"][0]["file"] == {"url": "Page c3d4e5f6/a.png"}
+    assert raw["blocks"][1]["pdf"]["external"] == {"url": ext}  # external: as served
+    assert raw["local_files"] == {ext: "Page c3d4e5f6/a.pdf"}
+    assert list(raw["files"]) == ["Page c3d4e5f6/a.png", ext]
 
 
 def test_csv_tree_and_only_filter(stores: tuple[DocumentStore, FileStore], tmp_path: Path) -> None:

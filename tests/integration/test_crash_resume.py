@@ -1,0 +1,140 @@
+"""Issue 6: kill -9 at any moment, start again, and the export finishes byte-identically."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from notion_sync.broker import read_embedded_broker, stop_embedded_broker
+from notion_sync.status import ExportView
+from tests.fixtures.pipeline import TOKEN_REF, PipelineFactory
+from tests.fixtures.trees import expected_documents, missing_documents, tree, wait_for
+
+SLOW = {"NOTION_SYNC_NOTION__RATE": "40", "NOTION_SYNC_NOTION__BURST": "4"}
+
+
+def test_worker_killed_three_times_mid_export_gives_the_clean_tree(
+    pipeline_factory: PipelineFactory, tmp_path: Path
+) -> None:
+    pipeline = pipeline_factory(pages=40, extra_env=SLOW)
+    clean_dir, chaos_dir = tmp_path / "clean", tmp_path / "chaos"
+    worker = pipeline.start_worker()
+    clean = pipeline.wait(pipeline.request(clean_dir, formats=("json", "markdown", "html")))
+    assert clean.state == "completed", clean
+    expected = tree(clean_dir)
+    assert len(expected) > 40
+
+    export_id = pipeline.request(chaos_dir, formats=("json", "markdown", "html"))
+    resumed_in: list[float] = []
+    for at_least in (3, 12, 24):
+        pipeline.wait(export_id, until=lambda view, n=at_least: view.fetched >= n or view.finished)
+        worker.kill()
+        fetched_before = pipeline.wait(export_id, until=lambda view: True).fetched
+        killed_at = time.monotonic()
+        worker = pipeline.start_worker()
+        pipeline.wait(export_id, until=lambda view, n=fetched_before: view.fetched > n
+                      or view.finished)
+        resumed_in.append(time.monotonic() - killed_at)
+    view = pipeline.wait(export_id)
+
+    assert view.state == "completed", view
+    assert view.failures == []
+    assert missing_documents(chaos_dir, pipeline.sandbox.manifest()) == set()
+    got = tree(chaos_dir)
+    assert sorted(got) == sorted(expected)
+    assert [p for p in expected if got[p] != expected[p]] == []
+    print(f"progress again after each kill -9 in {[round(s, 1) for s in resumed_in]} s")
+
+
+@pytest.fixture
+def run_state(tmp_path: Path) -> Iterator[Path]:
+    """A private state dir, so `notion-sync run` starts (and we stop) its own broker."""
+    state_dir = tmp_path / "run-state"
+    state_dir.mkdir()
+    try:
+        yield state_dir
+    finally:
+        stop_embedded_broker(state_dir)
+
+
+def _run(state_dir: Path, sandbox_url: str, token: str, out: Path, log: Path,
+         rate: str) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NOTION_SYNC_")}
+    env.update({
+        "NOTION_SYNC_STATE_DIR": str(state_dir),
+        "NOTION_SYNC_TOKEN_SANDBOX": token,
+        "NOTION_SYNC_NOTION__RATE": rate,
+        "NOTION_SYNC_NOTION__BURST": "4",
+        "NOTION_SYNC_KAFKA__FETCH_PARTITIONS": "2",
+        "NOTION_SYNC_KAFKA__ENTITIES_PARTITIONS": "4",
+        "NOTION_SYNC_KAFKA__EVENTS_PARTITIONS": "2",
+        "NOTION_SYNC_KAFKA__REQUESTS_PARTITIONS": "2",
+    })
+    with log.open("ab") as sink:
+        return subprocess.Popen(
+            [sys.executable, "-m", "notion_sync", "run", "--out", str(out), "--format",
+             "json,markdown", "--notion-url", sandbox_url, "--token-ref", TOKEN_REF],
+            env=env, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+
+
+def _finish(process: subprocess.Popen[bytes], log: Path, timeout: float = 150.0) -> None:
+    try:
+        code = process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise AssertionError(f"`notion-sync run` did not finish:\n{log.read_text()[-4000:]}")
+    assert code == 0, log.read_text()[-4000:]
+
+
+def test_run_killed_then_broker_gone_resumes_and_refetches_only_what_is_missing(
+    pipeline_factory: PipelineFactory, run_state: Path, tmp_path: Path
+) -> None:
+    pipeline = pipeline_factory(pages=40)
+    sandbox = pipeline.sandbox
+    clean_dir, out = tmp_path / "clean", tmp_path / "out"
+    log = tmp_path / "run.log"
+
+    # A clean run into its own directory: the reference tree, and the first run's cost.
+    _finish(_run(run_state, sandbox.base_url, sandbox.token, clean_dir, log, "1000"), log)
+    expected = tree(clean_dir)
+    first_run_requests = sandbox.stats()["requests_total"]
+
+    # kill -9 the whole `run` mid-export; its worker dies with it, the broker stays up.
+    process = _run(run_state, sandbox.base_url, sandbox.token, out, log, "40")
+    store_index = out / ".notion-sync"
+    wait_for(lambda: sum(1 for _ in store_index.rglob("*.json")) >= 8, 90, "documents stored")
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert read_embedded_broker(run_state) is not None, "the broker died with `run`"
+    started = time.monotonic()
+    _finish(_run(run_state, sandbox.base_url, sandbox.token, out, log, "40"), log)
+    assert "resuming export" in log.read_text()
+    resume_seconds = time.monotonic() - started
+    got = tree(out)
+    assert sorted(got) == sorted(expected)
+    assert [p for p in expected if got[p] != expected[p]] == []
+
+    # Broker gone too (a reboot): the rerun re-plans but fetches only what changed.
+    assert stop_embedded_broker(run_state)
+    sandbox.reset_stats()
+    _finish(_run(run_state, sandbox.base_url, sandbox.token, out, log, "1000"), log)
+    rerun = sandbox.stats()
+    assert tree(out) == expected
+    manifest = sandbox.manifest()
+    listing = sum(count for endpoint, statuses in rerun["by_endpoint"].items()
+                  for count in statuses.values()
+                  if endpoint.startswith(("POST /v1/search", "GET /v1/users",
+                                          "POST /v1/data_sources")))
+    print(f"resume after kill -9 of run: {resume_seconds:.1f}s; requests: first run "
+          f"{first_run_requests}, rerun without broker {rerun['requests_total']} "
+          f"(listing {listing}); {len(expected_documents(manifest))} documents")
+    assert rerun["requests_total"] < first_run_requests / 3, rerun
+    assert rerun["requests_total"] - listing <= len(expected_documents(manifest)) // 4, rerun
