@@ -43,7 +43,9 @@ def parse_broker_url(url: str) -> str:
     for server in servers:
         host, sep, port = server.rpartition(":")
         if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ConfigError(f"broker URL {url!r}: {server!r} is not HOST:PORT (kafka://HOST:PORT)")
+            raise ConfigError(
+                f"broker URL {url!r}: {server!r} is not HOST:PORT (kafka://HOST:PORT)"
+            )
     return ",".join(servers)
 
 
@@ -130,8 +132,16 @@ def ensure_embedded_broker(state_dir: Path | None = None, timeout: float = 20.0)
     url = f"tcp://127.0.0.1:{port}"
     log = (state_dir / "broker.log").open("ab")
     process = subprocess.Popen(
-        [str(binary), "broker", "--listener-url", url, "--advertised-listener-url", url,
-         "--storage-engine", "memory://tansu/"],
+        [
+            str(binary),
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            url,
+            "--storage-engine",
+            "memory://tansu/",
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,

@@ -9,6 +9,7 @@ defaults. Nothing is read at import time.
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
@@ -134,7 +135,8 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return init_settings, env_settings, dotenv_settings
+        # The YAML file ranks below the environment and .env, as the module docstring says.
+        return init_settings, env_settings, dotenv_settings, _YamlSource(settings_cls)
 
     def as_dict(self, *, plaintext_secrets: bool = False) -> dict[str, Any]:
         """The effective settings; tokens redacted unless asked for."""
@@ -144,6 +146,19 @@ class Settings(BaseSettings):
                 ref: token.get_secret_value() for ref, token in self.notion.tokens.items()
             }
         return data
+
+
+_FILE_DATA: ContextVar[dict[str, Any]] = ContextVar("notion_sync_file_data", default={})
+
+
+class _YamlSource(PydanticBaseSettingsSource):
+    """The already-parsed notion-sync.yaml, handed over by :func:`load_settings`."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return _FILE_DATA.get().get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(_FILE_DATA.get())
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -161,7 +176,10 @@ def _describe(error: ValidationError, source: str) -> ConfigError:
     for item in error.errors():
         key = ".".join(str(part) for part in item["loc"]) or "(root)"
         env = "NOTION_SYNC_" + "__".join(str(part).upper() for part in item["loc"])
-        lines.append(f"{key}: {item['msg']} (set it in {source} or {env})")
+        if item["type"] == "extra_forbidden":
+            lines.append(f"{key}: unknown key; remove it from {source} or unset {env}")
+        else:
+            lines.append(f"{key}: {item['msg']} (set it in {source} or {env})")
     return ConfigError("invalid configuration:\n  " + "\n  ".join(lines))
 
 
@@ -181,11 +199,13 @@ def load_settings(
         file_data = loaded or {}
     elif config_file is not None:
         raise ConfigError(f"config file {config_file} does not exist")
-    init = _merge(file_data, overrides or {})
+    reset = _FILE_DATA.set(file_data)
     try:
-        return Settings(**init)
+        return Settings(**(overrides or {}))
     except ValidationError as exc:
         raise _describe(exc, str(path)) from None
+    finally:
+        _FILE_DATA.reset(reset)
 
 
 def resolve_token(settings: NotionSettings, token_ref: str) -> str:

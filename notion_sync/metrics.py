@@ -9,6 +9,7 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 __all__ = [
+    "BLOCKS_FETCHED",
     "CIRCUIT_STATE",
     "CONSUMER_LAG",
     "DEAD_LETTERS",
@@ -25,7 +26,6 @@ __all__ = [
     "RETRIES",
     "RETRY_AFTER_WAIT",
     "TASKS_IN_FLIGHT",
-    "BLOCKS_FETCHED",
 ]
 
 REGISTRY = CollectorRegistry(auto_describe=True)

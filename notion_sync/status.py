@@ -71,7 +71,9 @@ class ExportView:
             self.reason = record["reason"]
 
 
-def fold(events: Iterator[Decoded], views: dict[str, ExportView] | None = None) -> dict[str, ExportView]:
+def fold(
+    events: Iterator[Decoded], views: dict[str, ExportView] | None = None
+) -> dict[str, ExportView]:
     views = {} if views is None else views
     for decoded in events:
         export_id = decoded.record.get("export_id")
@@ -95,13 +97,15 @@ def read_events(
     """
     from confluent_kafka import Consumer, KafkaException, TopicPartition
 
-    consumer = Consumer({
-        "bootstrap.servers": bootstrap,
-        "group.id": f"notion-sync-reader-{uuid.uuid4().hex}",
-        "enable.auto.commit": False,
-        "auto.offset.reset": "earliest",
-        "log_level": 3,
-    })
+    consumer = Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": f"notion-sync-reader-{uuid.uuid4().hex}",
+            "enable.auto.commit": False,
+            "auto.offset.reset": "earliest",
+            "log_level": 3,
+        }
+    )
     try:
         try:
             metadata = consumer.list_topics(topic, timeout=timeout)
@@ -130,7 +134,7 @@ def read_events(
             deadline = time.monotonic() + timeout
             if message.error():
                 continue
-            partition, offset = message.partition(), message.offset()
+            partition, offset = message.partition(), message.offset() or 0
             if not follow and partition in ends and offset + 1 >= ends[partition]:
                 del ends[partition]
             try:

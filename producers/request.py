@@ -118,7 +118,9 @@ def build_request(
     return request
 
 
-def publish_request(bootstrap: str, topic: str, request: dict[str, Any], timeout: float = 15.0) -> None:
+def publish_request(
+    bootstrap: str, topic: str, request: dict[str, Any], timeout: float = 15.0
+) -> None:
     """Publish a request (keyed by export id) and wait until the broker has it."""
     from confluent_kafka import KafkaException, Producer
 

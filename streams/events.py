@@ -72,7 +72,11 @@ class Emitter:
         await self.dead_letters.send(key=message.key, value=encode("DeadLetter", record))
         metrics.DEAD_LETTERS.labels(message.topic).inc()
         log.warning(
-            "dead letter from %s[%s]@%s: %s", message.topic, message.partition, message.offset, reason
+            "dead letter from %s[%s]@%s: %s",
+            message.topic,
+            message.partition,
+            message.offset,
+            reason,
         )
 
     async def decoded(
@@ -94,10 +98,10 @@ class Emitter:
             if decoded.name not in wanted:
                 if report_poison:
                     await self.dead_letter(
-                    event,
-                    f"unexpected {decoded.name} on {event.message.topic}; "
-                    f"expected {', '.join(sorted(wanted))}",
-                    "UnexpectedEvent",
-                )
+                        event,
+                        f"unexpected {decoded.name} on {event.message.topic}; "
+                        f"expected {', '.join(sorted(wanted))}",
+                        "UnexpectedEvent",
+                    )
                 continue
             yield event, decoded

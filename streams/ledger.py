@@ -45,10 +45,14 @@ class Ledger:
     def __init__(self, app: faust.App, emitter: Emitter, partitions: int) -> None:
         self.emitter = emitter
         self.exports = app.Table(
-            "ledger-exports", default=None, partitions=partitions,
+            "ledger-exports",
+            default=None,
+            partitions=partitions,
         )
         self.documents = app.Table(
-            "ledger-documents", default=None, partitions=partitions,
+            "ledger-documents",
+            default=None,
+            partitions=partitions,
         )
         self._counts: dict[str, Counter[str]] = {}
         self._last_progress: dict[str, float] = {}
@@ -74,14 +78,16 @@ class Ledger:
     def documents_of(self, export_id: str) -> list[tuple[str, list[Any]]]:
         prefix = f"{export_id}/"
         return sorted(
-            (key[len(prefix):], value)
+            (key[len(prefix) :], value)
             for key, value in list(self.documents.items())
             if isinstance(key, str) and key.startswith(prefix) and value
         )
 
     def _update(self, export_id: str, **changes: Any) -> dict[str, Any]:
-        meta = dict(self.exports.get(export_id) or {"state": "running", "requests": 0,
-                                                    "rate_limited": 0, "retries": 0})
+        meta = dict(
+            self.exports.get(export_id)
+            or {"state": "running", "requests": 0, "rate_limited": 0, "retries": 0}
+        )
         meta.update(changes)
         self.exports[export_id] = meta
         return meta
@@ -131,8 +137,12 @@ class Ledger:
             )
         elif name == "ExportFailed":
             if meta.get("state") not in ("completed", "failed"):
-                self._update(export_id, state="failed", finished_at=record["finished_at"],
-                             reason=record["reason"])
+                self._update(
+                    export_id,
+                    state="failed",
+                    finished_at=record["finished_at"],
+                    reason=record["reason"],
+                )
                 metrics.EXPORTS.labels("failed").inc()
             return
         elif name == "ExportCompleted":
@@ -190,8 +200,8 @@ class Ledger:
 def register_ledger(app: faust.App, emitter: Emitter, partitions: int) -> Ledger:
     ledger = Ledger(app, emitter, partitions)
 
-    @app.on_partitions_revoked.connect
-    async def _revoked(sender: Any, revoked: Any, **_: Any) -> None:
+    @app.on_partitions_revoked.connect  # type: ignore[arg-type]  # mode types sync receivers only
+    async def _revoked(sender: Any, *_: Any, **__: Any) -> None:
         ledger.forget_counts()
 
     @app.agent(emitter.events, name="ledger")

@@ -36,8 +36,12 @@ async def plan_export(request: dict[str, Any], emitter: Emitter, settings: Setti
         await emitter.event(
             export_id,
             "ExportFailed",
-            {"export_id": export_id, "finished_at": now_ms(), "reason": "; ".join(problems),
-             "code": "invalid_request"},
+            {
+                "export_id": export_id,
+                "finished_at": now_ms(),
+                "reason": "; ".join(problems),
+                "code": "invalid_request",
+            },
         )
         return
     request = {**request, "roots": [normalize_id(root) for root in request.get("roots") or []]}

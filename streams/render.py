@@ -45,8 +45,9 @@ def render_documents(
     """Render every exported document of ``export`` and write its manifest."""
     out_dir = Path(export["out_dir"])
     store = DocumentStore(out_dir / STATE_DIR)
-    included = {doc_id for doc_id, (outcome, *_rest) in documents
-                if outcome in ("assembled", "unchanged")}
+    included = {
+        doc_id for doc_id, (outcome, *_rest) in documents if outcome in ("assembled", "unchanged")
+    }
     report = render_export(
         store,
         FileStore(out_dir / STATE_DIR),
@@ -60,7 +61,10 @@ def render_documents(
         metrics.DOCUMENTS_EXPORTED.labels(fmt).inc(count)
     finished_at = now_ms()
     manifest = build_manifest(
-        export, documents, written, finished_at,
+        export,
+        documents,
+        written,
+        finished_at,
         extra={"render": report.summary()},
     )
     atomic_write(out_dir / "manifest.json", orjson.dumps(manifest, option=orjson.OPT_INDENT_2))

@@ -54,8 +54,12 @@ class Sink:
         outcome, reason = "assembled", None
         if missing:
             outcome, reason = "failed", f"chunks {missing} never arrived"
-            log.error("export %s: document %s is missing %s", record["export_id"],
-                      record["document_id"], reason)
+            log.error(
+                "export %s: document %s is missing %s",
+                record["export_id"],
+                record["document_id"],
+                reason,
+            )
         else:
             doc = assemble(record["document_id"], record["document_kind"], parts)
             DocumentStore(Path(record["out_dir"]) / STATE_DIR).put(doc)
@@ -63,9 +67,15 @@ class Sink:
         await self.emitter.event(
             record["export_id"],
             "DocumentDone",
-            {"export_id": record["export_id"], "document_id": record["document_id"],
-             "document_kind": record["document_kind"], "outcome": outcome, "reason": reason,
-             "blocks": record["blocks"], "files": record["files"]},
+            {
+                "export_id": record["export_id"],
+                "document_id": record["document_id"],
+                "document_kind": record["document_kind"],
+                "outcome": outcome,
+                "reason": reason,
+                "blocks": record["blocks"],
+                "files": record["files"],
+            },
         )
 
 

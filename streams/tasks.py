@@ -35,7 +35,9 @@ def task_record(
     }
 
 
-def child_task(task: dict[str, Any], kind: str, object_id: str, listed: dict[str, Any] | None) -> dict[str, Any]:
+def child_task(
+    task: dict[str, Any], kind: str, object_id: str, listed: dict[str, Any] | None
+) -> dict[str, Any]:
     return task_record(task, kind, object_id, listed=listed)
 
 
@@ -46,7 +48,9 @@ def scheduled_record(export_id: str, documents: list[tuple[str, str]]) -> dict[s
     }
 
 
-def initial_plan(request: dict[str, Any]) -> tuple[list[tuple[str, str]], list[dict[str, Any]], bool]:
+def initial_plan(
+    request: dict[str, Any],
+) -> tuple[list[tuple[str, str]], list[dict[str, Any]], bool]:
     """What the planner owes and sends first: (documents, tasks, planning already complete).
 
     A whole-workspace export starts with the user list and a search; an export of

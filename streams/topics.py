@@ -1,12 +1,12 @@
 """Topic names, layouts and creation.
 
-| topic            | key                     | why                                                   |
-|------------------|-------------------------|-------------------------------------------------------|
-| export-requests  | export id               | one planner owns one export                           |
-| fetch-tasks      | integration (token ref) | one partition owner holds the integration's budget    |
-| entities         | document id             | a document's chunks stay in order on one partition    |
-| export-events    | export id               | the ledger and followers see one export in order      |
-| dead-letters     | original key            | poison messages and permanent failures, with reasons  |
+| topic           | key                     | why                                               |
+|-----------------|-------------------------|---------------------------------------------------|
+| export-requests | export id               | one planner owns one export                       |
+| fetch-tasks     | integration (token ref) | one partition owner holds the integration budget  |
+| entities        | document id             | a document's chunks stay in order on a partition  |
+| export-events   | export id               | the ledger and followers see one export in order  |
+| dead-letters    | original key            | poison messages and failures, with reasons        |
 
 The entities topic is retained (no time-based deletion) so replay can re-render.
 """

@@ -7,6 +7,8 @@ import logging
 import faust
 
 from notion_sync.config import Settings
+from notion_sync.health import HealthService
+from notion_sync.logs import logging_config
 from streams.app import create_app
 from streams.events import Emitter
 from streams.fetcher import register_fetcher
@@ -42,10 +44,18 @@ def build_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.Ap
 def run_worker(settings: Settings, bootstrap: str, *, embedded: bool) -> None:
     """Run until SIGTERM/SIGINT; Faust stops taking work, commits and leaves the group."""
     app = build_app(settings, bootstrap, embedded=embedded)
+    # Started before the app (Faust starts extra services first), so probes answer
+    # "starting" while the worker joins the group.
+    health = HealthService(app, bootstrap, settings.worker.web_host, settings.worker.web_port)
+    secrets = [token.get_secret_value() for token in settings.notion.tokens.values()]
     worker = faust.Worker(
         app,
+        health,
         loglevel=settings.worker.log_level,
         quiet=True,
         redirect_stdouts=False,
+        logging_config=logging_config(
+            settings.worker.log_level, settings.worker.log_format, secrets
+        ),
     )
     worker.execute_from_commandline()

@@ -14,7 +14,9 @@ _LEAKY = ("NOTION_API_KEY", "NOTION_SYNC_")
 
 
 @pytest.fixture(autouse=True)
-def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def clean_environ(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     """No test sees the developer's Notion token or notion-sync settings."""
     for name in list(os.environ):
         if name.startswith(_LEAKY):

@@ -16,29 +16,43 @@ from producers.request import FORMATS, build_request
 
 
 @click.command()
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("notion-export"),
-              show_default=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("notion-export"),
+    show_default=True,
+)
 @click.option("--pages", default=120, show_default=True, help="Size of the generated workspace.")
 @click.option("--seed", default=7, show_default=True)
-@click.option("--rate", default=30.0, show_default=True,
-              help="The sandbox's rate limit (Notion's is 3/s; the demo is quicker).")
+@click.option(
+    "--rate",
+    default=30.0,
+    show_default=True,
+    help="The sandbox's rate limit (Notion's is 3/s; the demo is quicker).",
+)
 @click.option("--timeout", type=float, help="Give up after SECONDS.")
 @click.pass_obj
-def demo(ctx: CliContext, out_dir: Path, pages: int, seed: int, rate: float,
-         timeout: float | None) -> None:
+def demo(
+    ctx: CliContext, out_dir: Path, pages: int, seed: int, rate: float, timeout: float | None
+) -> None:
     """Start the sandbox and export it into OUT as JSON, Markdown, HTML and CSV."""
     from notion_sync.sandbox import Sandbox, SandboxConfig
 
     console = Console()
     config = SandboxConfig(pages=pages, seed=seed, rate=rate, burst=max(10, int(rate)))
     with Sandbox(config).running_in_thread() as sandbox:
-        console.print(f"sandbox: {sandbox.base_url} ({pages} pages, {rate:g} requests/s)",
-                      highlight=False)
+        console.print(
+            f"sandbox: {sandbox.base_url} ({pages} pages, {rate:g} requests/s)", highlight=False
+        )
         try:
             settings = ctx.settings(
-                notion={"base_url": sandbox.base_url, "rate": rate * 0.95,
-                        "burst": max(5, int(rate * 0.5)),
-                        "tokens": {"sandbox": sandbox.token}},
+                notion={
+                    "base_url": sandbox.base_url,
+                    "rate": rate * 0.95,
+                    "burst": max(5, int(rate * 0.5)),
+                    "tokens": {"sandbox": sandbox.token},
+                },
             )
             request = build_request(formats=FORMATS, out_dir=out_dir, token_ref="sandbox")
             broker = resolve_broker(settings)
@@ -47,8 +61,15 @@ def demo(ctx: CliContext, out_dir: Path, pages: int, seed: int, rate: float,
                 "NOTION_SYNC_NOTION__RATE": str(rate * 0.95),
                 "NOTION_SYNC_TOKEN_SANDBOX": sandbox.token,
             }
-            view = run_export(settings, broker, request, console, worker_env=env,
-                              config_file=ctx.config_file, timeout=timeout)
+            view = run_export(
+                settings,
+                broker,
+                request,
+                console,
+                worker_env=env,
+                config_file=ctx.config_file,
+                timeout=timeout,
+            )
         except NotionSyncError as exc:
             raise fail(exc) from exc
     code = print_outcome(view, console)
@@ -58,6 +79,8 @@ def demo(ctx: CliContext, out_dir: Path, pages: int, seed: int, rate: float,
         for fmt in FORMATS:
             table.add_row(fmt, str(view.written.get(fmt, 0)), str(root / fmt))
         console.print(table)
-        console.print(f"open {root / 'html' / 'index.html'} in a browser; "
-                      f"manifest: {root / 'manifest.json'}", highlight=False)
+        console.print(
+            f"open {root / 'html' / 'index.html'} in a browser; manifest: {root / 'manifest.json'}",
+            highlight=False,
+        )
     raise SystemExit(code)

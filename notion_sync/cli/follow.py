@@ -58,7 +58,9 @@ def print_outcome(view: ExportView, console: Console) -> int:
         if view.skipped or view.failed:
             console.print(f"  skipped {view.skipped}, failed {view.failed}", highlight=False)
         for failure in view.failures[:20]:
-            console.print(f"  failed {failure['document_id']}: {failure['reason']}", highlight=False)
+            console.print(
+                f"  failed {failure['document_id']}: {failure['reason']}", highlight=False
+            )
         return 0
     if view.state == "failed":
         console.print(f"[red]export {view.export_id} failed[/]: {view.reason}", highlight=False)

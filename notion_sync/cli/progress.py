@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -24,7 +25,9 @@ def describe(view: ExportView) -> str:
         f"fetched {view.fetched}",
     ]
     if view.written:
-        parts.append("written " + ", ".join(f"{n} {fmt}" for fmt, n in sorted(view.written.items())))
+        parts.append(
+            "written " + ", ".join(f"{n} {fmt}" for fmt, n in sorted(view.written.items()))
+        )
     parts.append(f"requests {view.requests}")
     parts.append(f"429s {view.rate_limited}")
     if view.skipped or view.failed:
@@ -77,7 +80,11 @@ class ExportProgress:
 
     def update(self, view: ExportView) -> None:
         done = view.fetched + view.skipped + view.failed
-        fields = {"export": view.export_id[:8], "eta": self.eta(view), "line": describe(view)}
+        fields: dict[str, Any] = {
+            "export": view.export_id[:8],
+            "eta": self.eta(view),
+            "line": describe(view),
+        }
         if self._task is None:
             self._task = self._progress.add_task("export", total=max(view.scheduled, 1), **fields)
         self._progress.update(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -15,11 +17,14 @@ from producers.request import build_request, publish_request
 from streams.topics import TopicNames, ensure_topics
 
 
-def format_option(func: object) -> object:
+def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--format", "formats", default="json,markdown,html,csv", show_default=True,
+        "--format",
+        "formats",
+        default="json,markdown,html,csv",
+        show_default=True,
         help="Comma-separated formats: json, markdown, html, csv.",
-    )(func)  # type: ignore[arg-type]
+    )(func)
 
 
 def parse_formats(value: str) -> list[str]:
@@ -29,11 +34,20 @@ def parse_formats(value: str) -> list[str]:
 @click.command()
 @broker_option
 @format_option
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
-              help="Output directory (on the workers' filesystem).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Output directory (on the workers' filesystem).",
+)
 @click.option("--root", "roots", multiple=True, help="Export only this page and its subpages.")
-@click.option("--token-ref", default=DEFAULT_TOKEN_REF, show_default=True,
-              help="Name of the credential the workers resolve (never the token itself).")
+@click.option(
+    "--token-ref",
+    default=DEFAULT_TOKEN_REF,
+    show_default=True,
+    help="Name of the credential the workers resolve (never the token itself).",
+)
 @click.option("--no-comments", is_flag=True, help="Do not fetch comments.")
 @click.option("--download-external", is_flag=True, help="Also download externally hosted files.")
 @click.option("--follow", is_flag=True, help="Show progress until the export ends.")
@@ -56,8 +70,12 @@ def request(
     try:
         settings = ctx.settings(kafka={"broker": broker} if broker else {})
         record = build_request(
-            formats=parse_formats(formats), out_dir=out_dir, token_ref=token_ref, roots=roots,
-            include_comments=not no_comments, download_external=download_external,
+            formats=parse_formats(formats),
+            out_dir=out_dir,
+            token_ref=token_ref,
+            roots=roots,
+            include_comments=not no_comments,
+            download_external=download_external,
         )
         resolved = resolve_broker(settings, start=False)
         ensure_topics(resolved.bootstrap, settings.kafka)
@@ -67,6 +85,7 @@ def request(
         raise fail(exc) from exc
     click.echo(record["export_id"])
     if follow:
-        view = follow_export(resolved.bootstrap, names.events, record["export_id"], console,
-                             timeout=timeout)
+        view = follow_export(
+            resolved.bootstrap, names.events, record["export_id"], console, timeout=timeout
+        )
         raise SystemExit(print_outcome(view, console))

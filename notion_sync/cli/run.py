@@ -9,8 +9,8 @@ starting over. The worker is a child process that dies with this one.
 from __future__ import annotations
 
 import contextlib
-import logging
 import ctypes
+import logging
 import os
 import signal
 import subprocess
@@ -44,14 +44,20 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def start_worker(broker: Broker, env: dict[str, str], config_file: Path | None) -> subprocess.Popen[bytes]:
+def start_worker(
+    broker: Broker, env: dict[str, str], config_file: Path | None
+) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "notion_sync"]
     if config_file is not None:
         command += ["--config", str(config_file)]
     command += ["--log-level", logging.getLevelName(logging.getLogger().level)]
     command += ["worker", "--broker", broker.url]
     return subprocess.Popen(
-        command, env={**os.environ, **env}, preexec_fn=_die_with_parent, stdin=subprocess.DEVNULL
+        # Health/metrics on a free port unless asked: a second `run` must not collide on 6066.
+        command,
+        env={"NOTION_SYNC_WORKER__WEB_PORT": "0", **os.environ, **env},
+        preexec_fn=_die_with_parent,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -99,14 +105,22 @@ def run_export(
     export_id = _unfinished_export(state_file, broker, names.events)
     if export_id is None:
         export_id = request["export_id"]
-        atomic_write(state_file, orjson.dumps({"export_id": export_id, "bootstrap": broker.bootstrap}))
+        atomic_write(
+            state_file, orjson.dumps({"export_id": export_id, "bootstrap": broker.bootstrap})
+        )
         publish_request(broker.bootstrap, names.requests, request)
     else:
         console.print(f"resuming export {export_id}", highlight=False)
     worker = start_worker(broker, worker_env, config_file)
     try:
-        view = follow_export(broker.bootstrap, names.events, export_id, console, timeout=timeout,
-                             alive=lambda: worker.poll() is None)
+        view = follow_export(
+            broker.bootstrap,
+            names.events,
+            export_id,
+            console,
+            timeout=timeout,
+            alive=lambda: worker.poll() is None,
+        )
         if worker.poll() not in (None, 0):
             console.print(f"[red]the worker exited with code {worker.returncode}[/]")
     finally:
@@ -118,8 +132,11 @@ def run_export(
 @broker_option
 @format_option
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True)
-@click.option("--notion-url", envvar="NOTION_SYNC_NOTION__BASE_URL",
-              help="Notion API base URL (e.g. a sandbox's).")
+@click.option(
+    "--notion-url",
+    envvar="NOTION_SYNC_NOTION__BASE_URL",
+    help="Notion API base URL (e.g. a sandbox's).",
+)
 @click.option("--root", "roots", multiple=True, help="Export only this page and its subpages.")
 @click.option("--token-ref", default=DEFAULT_TOKEN_REF, show_default=True)
 @click.option("--no-comments", is_flag=True)
@@ -150,13 +167,24 @@ def run(
             notion={"base_url": notion_url} if notion_url else {},
         )
         request = build_request(
-            formats=parse_formats(formats), out_dir=out_dir, token_ref=token_ref, roots=roots,
-            include_comments=not no_comments, download_external=download_external,
+            formats=parse_formats(formats),
+            out_dir=out_dir,
+            token_ref=token_ref,
+            roots=roots,
+            include_comments=not no_comments,
+            download_external=download_external,
         )
         resolved = resolve_broker(settings)
         env = {"NOTION_SYNC_NOTION__BASE_URL": settings.notion.base_url}
-        view = run_export(settings, resolved, request, console, worker_env=env,
-                          config_file=ctx.config_file, timeout=timeout)
+        view = run_export(
+            settings,
+            resolved,
+            request,
+            console,
+            worker_env=env,
+            config_file=ctx.config_file,
+            timeout=timeout,
+        )
     except NotionSyncError as exc:
         raise fail(exc) from exc
     raise SystemExit(print_outcome(view, console))

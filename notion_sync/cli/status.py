@@ -23,7 +23,9 @@ def status(ctx: CliContext, broker: str | None, export_id: str | None) -> None:
     try:
         settings = ctx.settings(kafka={"broker": broker} if broker else {})
         resolved = resolve_broker(settings, start=False)
-        views = fold(read_events(resolved.bootstrap, TopicNames(settings.kafka.topic_prefix).events))
+        views = fold(
+            read_events(resolved.bootstrap, TopicNames(settings.kafka.topic_prefix).events)
+        )
     except NotionSyncError as exc:
         raise fail(exc) from exc
     if export_id is not None:
@@ -35,10 +37,19 @@ def status(ctx: CliContext, broker: str | None, export_id: str | None) -> None:
         if view.reason:
             console.print(f"  reason: {view.reason}", highlight=False)
         for failure in view.failures:
-            console.print(f"  failed {failure['document_id']}: {failure['reason']}", highlight=False)
+            console.print(
+                f"  failed {failure['document_id']}: {failure['reason']}", highlight=False
+            )
         return
     table = Table("export", "state", "documents", "skipped", "failed", "requests", "output")
     for view in latest(views):
-        table.add_row(view.export_id, view.state, str(view.pages + view.data_sources or view.fetched),
-                      str(view.skipped), str(view.failed), str(view.requests), view.out_dir or "")
+        table.add_row(
+            view.export_id,
+            view.state,
+            str(view.pages + view.data_sources or view.fetched),
+            str(view.skipped),
+            str(view.failed),
+            str(view.requests),
+            view.out_dir or "",
+        )
     console.print(table)

@@ -178,9 +178,7 @@ class NotionGateway:
         body: dict[str, Any] = {"page_size": 100}
         if cursor:
             body["start_cursor"] = cursor
-        return await self._call(
-            "POST /v1/search", "search", lambda: self._client.search(**body)
-        )
+        return await self._call("POST /v1/search", "search", lambda: self._client.search(**body))
 
     async def users(self, cursor: str | None = None) -> dict[str, Any]:
         kwargs = _page_args(cursor)

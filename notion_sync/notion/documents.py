@@ -68,6 +68,14 @@ def walk_blocks(blocks: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         yield from walk_blocks(block.get("children") or [])
 
 
+async def _property_items(
+    gw: NotionGateway, page_id: str, property_id: str
+) -> list[dict[str, Any]]:
+    return [
+        item async for item in gw.paginate(lambda c: gw.property_items(page_id, property_id, c))
+    ]
+
+
 async def _truncated_properties(
     gw: NotionGateway, page: dict[str, Any]
 ) -> dict[str, list[dict[str, Any]]]:
@@ -81,13 +89,7 @@ async def _truncated_properties(
             isinstance(values, list) and len(values) >= PROPERTY_REFERENCE_LIMIT
         )
         if truncated and prop.get("id"):
-            prop_id = str(prop["id"])
-            full[prop_id] = [
-                item
-                async for item in gw.paginate(
-                    lambda c, pid=prop_id: gw.property_items(str(page["id"]), pid, c)
-                )
-            ]
+            full[str(prop["id"])] = await _property_items(gw, str(page["id"]), str(prop["id"]))
     return full
 
 
@@ -98,8 +100,10 @@ async def _files(
 
     async def fetch(url: str) -> tuple[int, bytes, str]:
         response = await gw.download(url)
-        return response.status_code, response.content, response.headers.get(
-            "content-type", "application/octet-stream"
+        return (
+            response.status_code,
+            response.content,
+            response.headers.get("content-type", "application/octet-stream"),
         )
 
     async def refresh(link: FileLink) -> str | None:
@@ -137,9 +141,7 @@ async def collect_page(
         _truncated_properties(gw, page),
     )
     all_blocks = list(walk_blocks(blocks))
-    file_refs, problems = await _files(
-        gw, [page, *all_blocks, *comments], files, download_external
-    )
+    file_refs, problems = await _files(gw, [page, *all_blocks, *comments], files, download_external)
     discovered = [
         Discovered(str(block["id"]), "page" if block["type"] == "child_page" else "database")
         for block in all_blocks

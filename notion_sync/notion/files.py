@@ -106,5 +106,7 @@ async def download_files(
             problems.append(f"file {link.name!r} of {link.owner_id}: HTTP {status}")
             continue
         sha = store.put(body)
-        refs[link.url] = FileRef(sha256=sha, name=link.name, size=len(body), content_type=content_type)
+        refs[link.url] = FileRef(
+            sha256=sha, name=link.name, size=len(body), content_type=content_type
+        )
     return refs, problems

@@ -4,9 +4,9 @@ Each token gets a bucket of ``burst`` requests refilled at ``rate`` per second. 
 that finds the bucket empty gets 429 with an integer ``Retry-After`` (seconds until a
 request would be admitted, rounded up, at least 1). The limiter remembers until when each
 token was told to pause; every request that token sends before then is counted as a
-``retry_after_violation`` so tests can prove a client honours Retry-After. Note that
-requests already in flight when the 429 was sent count too: a client that keeps several
-requests in flight must pause all of them.
+``retry_after_violation`` so tests can prove a client honours Retry-After. A request
+counts only if it was sent (reached the server, before any simulated latency) after the
+429 was answered: one already in flight then could not have known.
 """
 
 from __future__ import annotations
@@ -44,13 +44,19 @@ class RateLimiter:
         self._tokens: dict[str, float] = {}
         self._stamp: dict[str, float] = {}
         self._paused_until: dict[str, float] = {}
+        self._paused_since: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def check(self, key: str) -> Decision:
-        """Consume one request for ``key`` if allowed."""
+    def _violates(self, key: str, now: float, sent_at: float | None) -> bool:
+        if now >= self._paused_until.get(key, -math.inf):
+            return False
+        return sent_at is None or sent_at >= self._paused_since.get(key, -math.inf)
+
+    def check(self, key: str, sent_at: float | None = None) -> Decision:
+        """Consume one request for ``key`` if allowed (``sent_at``: when it reached us)."""
         now = self.clock.now()
         with self._lock:
-            violation = now < self._paused_until.get(key, -math.inf)
+            violation = self._violates(key, now, sent_at)
             if math.isinf(self.rate):
                 return Decision(True, violation=violation)
             tokens = self._tokens.get(key, float(self.burst))
@@ -62,6 +68,7 @@ class RateLimiter:
                 return Decision(True, violation=violation)
             self._tokens[key] = tokens
             retry_after = max(1, math.ceil((1.0 - tokens) / self.rate))
+            self._paused_since[key] = now
             self._paused_until[key] = max(self._paused_until.get(key, -math.inf),
                                           now + retry_after)
             return Decision(False, retry_after, violation)
@@ -70,10 +77,12 @@ class RateLimiter:
         """Record that ``key`` was told to wait ``seconds`` (scripted 429s)."""
         now = self.clock.now()
         with self._lock:
+            self._paused_since[key] = now
             self._paused_until[key] = max(self._paused_until.get(key, -math.inf),
                                           now + seconds)
 
-    def is_paused(self, key: str) -> bool:
-        """Whether ``key`` is inside a Retry-After pause right now."""
+    def is_paused(self, key: str, sent_at: float | None = None) -> bool:
+        """Whether ``key`` is inside a Retry-After pause right now (and, given ``sent_at``,
+        was told so before it sent this request)."""
         with self._lock:
-            return self.clock.now() < self._paused_until.get(key, -math.inf)
+            return self._violates(key, self.clock.now(), sent_at)

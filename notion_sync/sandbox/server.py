@@ -59,11 +59,12 @@ def _make_middleware(state: SandboxState) -> Any:
         if not request.path.startswith("/v1/"):
             return await handler(request)
         request_id = state.next_request_id()
+        sent_at = state.clock.now()
         delay = state.next_latency()
         if delay:
             await asyncio.sleep(delay)
         try:
-            response = await _guarded(state, request, handler, request_id)
+            response = await _guarded(state, request, handler, request_id, sent_at)
         except NotionAPIError as err:
             response = _error_response(state, err, request_id)
         state.stats.request(_endpoint(request), response.status)
@@ -73,7 +74,7 @@ def _make_middleware(state: SandboxState) -> Any:
 
 
 async def _guarded(state: SandboxState, request: web.Request, handler: Handler,
-                   request_id: str) -> web.StreamResponse:
+                   request_id: str, sent_at: float) -> web.StreamResponse:
     token = _bearer(request)
     if token != state.config.token:
         raise NotionAPIError(401, "unauthorized", "API token is invalid.")
@@ -85,7 +86,7 @@ async def _guarded(state: SandboxState, request: web.Request, handler: Handler,
         raise NotionAPIError(400, "invalid_request_url", "Invalid request URL.")
     scripted = state.faults.next_scripted()
     if scripted is not None:
-        if state.limiter.is_paused(token):
+        if state.limiter.is_paused(token, sent_at):
             state.stats.bump("retry_after_violations")
         if scripted.status == 429:
             state.limiter.pause(token, scripted.retry_after)
@@ -95,7 +96,7 @@ async def _guarded(state: SandboxState, request: web.Request, handler: Handler,
         state.stats.bump("faults")
         code, message = FAULT_ERRORS[scripted.status]
         raise NotionAPIError(scripted.status, code, message)
-    decision = state.limiter.check(token)
+    decision = state.limiter.check(token, sent_at)
     if decision.violation:
         state.stats.bump("retry_after_violations")
     if not decision.allowed:

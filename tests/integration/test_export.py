@@ -86,16 +86,25 @@ def test_export_is_complete_and_equals_what_notion_served(
 def _without_signatures(obj: Any) -> Any:
     """Signed file URLs differ on every response; everything else must be equal."""
     if isinstance(obj, dict):
-        return {k: _without_signatures(v) for k, v in obj.items()
-                if k not in ("url", "expiry_time") or not isinstance(v, str)}
+        return {
+            k: _without_signatures(v)
+            for k, v in obj.items()
+            if k not in ("url", "expiry_time") or not isinstance(v, str)
+        }
     if isinstance(obj, list):
         return [_without_signatures(v) for v in obj]
     return obj
 
 
 def _all_bytes(pipeline: Pipeline) -> list[bytes]:
-    consumer = Consumer({"bootstrap.servers": pipeline.broker.bootstrap, "group.id": "scan",
-                         "enable.auto.commit": False, "log_level": 3})
+    consumer = Consumer(
+        {
+            "bootstrap.servers": pipeline.broker.bootstrap,
+            "group.id": "scan",
+            "enable.auto.commit": False,
+            "log_level": 3,
+        }
+    )
     chunks: list[bytes] = []
     try:
         topics = [t for t in consumer.list_topics(timeout=10).topics if pipeline.prefix in t]
@@ -103,7 +112,9 @@ def _all_bytes(pipeline: Pipeline) -> list[bytes]:
         for topic in topics:
             meta = consumer.list_topics(topic, timeout=10).topics[topic]
             for partition in meta.partitions:
-                low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
+                low, high = consumer.get_watermark_offsets(
+                    TopicPartition(topic, partition), timeout=10
+                )
                 if high <= low:
                     continue
                 consumer.assign([TopicPartition(topic, partition, low)])
@@ -141,8 +152,11 @@ def test_two_workers_share_the_work_and_write_each_document_once(
     view = pipeline.wait(pipeline.request(out_dir, formats=("json",)))
     assert view.state == "completed"
     events = pipeline.events()
-    done = Counter(e.record["document_id"] for e in events
-                   if e.name == "DocumentDone" and e.record["outcome"] == "assembled")
+    done = Counter(
+        e.record["document_id"]
+        for e in events
+        if e.name == "DocumentDone" and e.record["outcome"] == "assembled"
+    )
     assert done and max(done.values()) == 1
     assert [e.name for e in events if e.name in ("ExportCompleted", "ExportFailed")] == [
         "ExportCompleted"

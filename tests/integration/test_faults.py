@@ -19,7 +19,8 @@ FAST_RETRIES = {
 def test_export_completes_under_5xx_latency_and_a_429_burst(
     pipeline_factory: PipelineFactory, out_dir: Path
 ) -> None:
-    pipeline = pipeline_factory(pages=40, fault_rate=0.1, latency_ms=15, extra_env=FAST_RETRIES)
+    pipeline = pipeline_factory(pages=40, fault_rate=0.1, latency_ms=15, extra_env={
+        **FAST_RETRIES, "NOTION_SYNC_NOTION__RATE": "30", "NOTION_SYNC_NOTION__BURST": "4"})
     sandbox = pipeline.sandbox
     pipeline.start_worker()
     export_id = pipeline.request(out_dir, formats=("json", "markdown"))

@@ -6,10 +6,16 @@ from streams import chunks
 from streams.chunks import assemble, document_chunks
 
 
-def _block(block_id: str, text: str = "x", children: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    block: dict[str, Any] = {"object": "block", "id": block_id, "type": "paragraph",
-                             "has_children": children is not None,
-                             "paragraph": {"rich_text": [{"plain_text": text}]}}
+def _block(
+    block_id: str, text: str = "x", children: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "object": "block",
+        "id": block_id,
+        "type": "paragraph",
+        "has_children": children is not None,
+        "paragraph": {"rich_text": [{"plain_text": text}]},
+    }
     if children is not None:
         block["children"] = children
     return block
@@ -39,8 +45,14 @@ def test_page_round_trips_with_nested_tree_and_repeated_ids() -> None:
 def test_large_lists_are_split_below_the_chunk_size(monkeypatch: Any) -> None:
     monkeypatch.setattr(chunks, "CHUNK_BYTES", 2_000)
     rows = [{"object": "page", "id": f"r{i}", "properties": {"t": "y" * 100}} for i in range(60)]
-    doc = {"kind": "data_source", "id": "d", "data_source": {"id": "d"}, "rows": rows,
-           "property_items": {}, "files": {}}
+    doc = {
+        "kind": "data_source",
+        "id": "d",
+        "data_source": {"id": "d"},
+        "rows": rows,
+        "property_items": {},
+        "files": {},
+    }
     parts = document_chunks(doc)
     row_parts = [payload for part, payload in parts if part == "rows"]
     assert len(row_parts) > 3
@@ -49,8 +61,15 @@ def test_large_lists_are_split_below_the_chunk_size(monkeypatch: Any) -> None:
 
 
 def test_empty_page_and_users_documents() -> None:
-    page = {"kind": "page", "id": "p", "page": {"id": "p"}, "blocks": [], "comments": [],
-            "property_items": {}, "files": {}}
+    page = {
+        "kind": "page",
+        "id": "p",
+        "page": {"id": "p"},
+        "blocks": [],
+        "comments": [],
+        "property_items": {},
+        "files": {},
+    }
     assert assemble("p", "page", document_chunks(page)) == page
     users = {"kind": "users", "id": "users", "users": [{"id": "u"}]}
     assert assemble("users", "users", document_chunks(users)) == users

@@ -25,11 +25,10 @@ def _request_v1() -> dict[str, object]:
 
 
 def test_single_object_encoding_header_is_magic_and_crc64_fingerprint() -> None:
-    data = encode("ExportRequested", {**_request_v1(), "include_comments": False,
-                                      "download_external": True})
-    raw = json.loads(
-        resources.files("schemas").joinpath("export_requested.v2.avsc").read_text()
+    data = encode(
+        "ExportRequested", {**_request_v1(), "include_comments": False, "download_external": True}
     )
+    raw = json.loads(resources.files("schemas").joinpath("export_requested.v2.avsc").read_text())
     parsed = fastavro.parse_schema(raw, _write_hint=False)
     expected = int(fingerprint(to_parsing_canonical_form(parsed), "CRC-64-AVRO"), 16)
     assert data[:2] == MAGIC == b"\xc3\x01"
@@ -45,9 +44,7 @@ def test_every_event_round_trips() -> None:
 
 def test_message_written_with_old_schema_is_read_by_current_one() -> None:
     """A v1 producer's request (no include_comments/download_external) still decodes."""
-    raw = json.loads(
-        resources.files("schemas").joinpath("export_requested.v1.avsc").read_text()
-    )
+    raw = json.loads(resources.files("schemas").joinpath("export_requested.v1.avsc").read_text())
     v1 = fastavro.parse_schema(raw, _write_hint=False)
     fp = int(fingerprint(to_parsing_canonical_form(v1), "CRC-64-AVRO"), 16).to_bytes(8, "little")
     body = io.BytesIO()
@@ -63,7 +60,7 @@ def test_message_written_with_old_schema_is_read_by_current_one() -> None:
     ("data", "message"),
     [
         (None, "missing C3 01"),
-        (b"{\"json\": true}", "missing C3 01"),
+        (b'{"json": true}', "missing C3 01"),
         (MAGIC + b"\x00" * 8 + b"\x02", "unknown schema fingerprint"),
     ],
 )

@@ -72,8 +72,13 @@ async def test_breaker_opens_probes_half_open_and_closes(clock: FakeClock) -> No
     await breaker.admit()
     breaker.record_success()
     assert breaker.state is BreakerState.CLOSED
-    assert changes == [BreakerState.OPEN, BreakerState.HALF_OPEN, BreakerState.OPEN,
-                       BreakerState.HALF_OPEN, BreakerState.CLOSED]
+    assert changes == [
+        BreakerState.OPEN,
+        BreakerState.HALF_OPEN,
+        BreakerState.OPEN,
+        BreakerState.HALF_OPEN,
+        BreakerState.CLOSED,
+    ]
 
 
 async def test_only_one_probe_while_half_open(clock: FakeClock) -> None:

@@ -22,8 +22,9 @@ def test_malformed_page_id_says_what_is_expected() -> None:
 
 def test_build_request_refuses_every_problem_at_once(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
-        build_request(formats=["pdf", "json"], out_dir=tmp_path, token_ref="secret_abc def",
-                      roots=["xyz"])
+        build_request(
+            formats=["pdf", "json"], out_dir=tmp_path, token_ref="secret_abc def", roots=["xyz"]
+        )
     message = str(caught.value)
     assert "unknown format 'pdf': choose from json, markdown, html, csv" in message
     assert "token ref" in message and "never the token itself" in message
@@ -33,14 +34,19 @@ def test_build_request_refuses_every_problem_at_once(tmp_path: Path) -> None:
 def test_unwritable_output_directory_is_refused(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    problems = validate_request({"formats": ["json"], "token_ref": "default",
-                                 "out_dir": str(blocker / "out")})
+    problems = validate_request(
+        {"formats": ["json"], "token_ref": "default", "out_dir": str(blocker / "out")}
+    )
     assert problems == [f"output directory {str(blocker / 'out')!r}: {blocker} is not a directory"]
 
 
 def test_valid_request_is_complete(tmp_path: Path) -> None:
-    request = build_request(formats=["json", "json", "csv"], out_dir=tmp_path / "new",
-                            token_ref="default", roots=["1f2e3d4c5b6a79880011223344556677"])
+    request = build_request(
+        formats=["json", "json", "csv"],
+        out_dir=tmp_path / "new",
+        token_ref="default",
+        roots=["1f2e3d4c5b6a79880011223344556677"],
+    )
     assert request["formats"] == ["json", "csv"]
     assert request["roots"] == ["1f2e3d4c-5b6a-7988-0011-223344556677"]
     assert Path(request["out_dir"]).is_absolute()
