@@ -75,6 +75,8 @@ class SandboxProc:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.proc is not None and self.proc.stdout is not None:
+            self.proc.stdout.close()
 
     def _get(self, path: str, method: str = "GET", timeout: float = 600) -> Any:
         req = urllib.request.Request(self.base_url + path, method=method)

@@ -59,7 +59,10 @@ class KafkaSettings(BaseModel):
             return None
         from notion_sync.broker import parse_broker_url
 
-        parse_broker_url(value)
+        try:
+            parse_broker_url(value)
+        except ConfigError as exc:  # as a ValueError, so the message names the key
+            raise ValueError(str(exc)) from None
         return value
 
 
@@ -148,17 +151,17 @@ class Settings(BaseSettings):
         return data
 
 
-_FILE_DATA: ContextVar[dict[str, Any]] = ContextVar("notion_sync_file_data", default={})
+_FILE_DATA: ContextVar[dict[str, Any] | None] = ContextVar("notion_sync_file_data", default=None)
 
 
 class _YamlSource(PydanticBaseSettingsSource):
     """The already-parsed notion-sync.yaml, handed over by :func:`load_settings`."""
 
     def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
-        return _FILE_DATA.get().get(field_name), field_name, False
+        return (_FILE_DATA.get() or {}).get(field_name), field_name, False
 
     def __call__(self) -> dict[str, Any]:
-        return dict(_FILE_DATA.get())
+        return dict(_FILE_DATA.get() or {})
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ gauge, so the numbers behind ``/readyz`` are the ones Prometheus sees.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -148,10 +149,8 @@ class HealthService(Service):
             except (OSError, TimeoutError):
                 continue
             writer.close()
-            try:
+            with contextlib.suppress(OSError):
                 await writer.wait_closed()
-            except OSError:
-                pass
             return True
         return False
 

@@ -83,7 +83,7 @@ class ExportIdFilter(logging.Filter):
             from notion_sync.notion.client import current_export
 
             record.export_id = current_export.get()
-        export_id = record.export_id
+        export_id = getattr(record, "export_id", None)
         record.export_tag = f" [export {export_id}]" if export_id else ""
         return True
 

@@ -53,7 +53,7 @@ def _writable(out_dir: str) -> str | None:
             return f"output directory {out_dir!r} has no existing parent"
         probe = probe.parent
     if not probe.is_dir():
-        return f"output directory {out_dir!r}: {probe} is not a directory"
+        return f"output directory {out_dir!r}: {probe} is not a directory; choose another --out"
     if not os.access(probe, os.W_OK | os.X_OK):
         return f"output directory {out_dir!r} is not writable ({probe}); choose another --out"
     return None

@@ -103,7 +103,9 @@ class ExportRecord:
         return sorted((doc_id, list(value)) for doc_id, value in self.documents.items())
 
 
-def read_exports(bootstrap: str, events_topic: str, *, timeout: float = 10.0) -> dict[str, ExportRecord]:
+def read_exports(
+    bootstrap: str, events_topic: str, *, timeout: float = 10.0
+) -> dict[str, ExportRecord]:
     """Every export on ``events_topic``, read from the start to its current end."""
     exports: dict[str, ExportRecord] = {}
     for decoded in read_events(bootstrap, events_topic, timeout=timeout):
@@ -126,7 +128,8 @@ def choose_export(
         if found is None:
             raise TopicIncomplete(f"no export {export_id!r} on the export-events topic")
         if found.state != "completed":
-            raise ConfigError(f"export {export_id} is {found.state}; replay needs a completed export")
+            raise ConfigError(
+                f"export {export_id} is {found.state}; replay needs a completed export")
         return found
     done = [e for e in exports.values() if e.state == "completed"
             and (token_ref is None or e.token_ref == token_ref)]
@@ -182,7 +185,7 @@ def _entities(bootstrap: str, topic: str, deadline: float) -> Iterator[tuple[Dec
         for partition in sorted(meta.partitions):
             tp = TopicPartition(topic, partition)
             low, high = consumer.get_watermark_offsets(tp, timeout=left)
-            if high > low:
+            if low is not None and high is not None and high > low:
                 ends[partition] = high
                 assigned.append(TopicPartition(topic, partition, low))
         if not assigned:
@@ -195,7 +198,7 @@ def _entities(bootstrap: str, topic: str, deadline: float) -> Iterator[tuple[Dec
                 if message.error():
                     continue
                 partition, offset = message.partition(), message.offset()
-                if partition in ends and offset + 1 >= ends[partition]:
+                if partition in ends and offset is not None and offset + 1 >= ends[partition]:
                     del ends[partition]
                 value = message.value() or b""
                 try:
@@ -235,7 +238,7 @@ def replay_from_topic(
         spool = Path(spool_root)
         for decoded, size in _entities(bootstrap, entities_topic, deadline):
             record = decoded.record
-            doc_id, source = record.get("document_id"), record.get("export_id")
+            doc_id, source = str(record.get("document_id")), record.get("export_id")
             wanted = (source == export.export_id and doc_id in assembled) or (
                 source in earlier and doc_id in unchanged)
             if not wanted:

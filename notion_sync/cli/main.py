@@ -12,8 +12,10 @@ from notion_sync.cli.broker import broker
 from notion_sync.cli.common import CliContext
 from notion_sync.cli.config import config
 from notion_sync.cli.demo import demo
+from notion_sync.cli.replay import replay
 from notion_sync.cli.request import request
 from notion_sync.cli.run import run
+from notion_sync.cli.sandbox import sandbox
 from notion_sync.cli.status import status
 from notion_sync.cli.worker import worker
 from notion_sync.logs import configure_logging
@@ -45,10 +47,6 @@ def main(ctx: click.Context, config_file: Path | None, log_level: str,
 
 for command in (worker, request, run, status, demo, broker, config):
     main.add_command(command)
+main.add_command(replay)
 
-try:
-    from notion_sync.cli.sandbox import sandbox
-except ImportError:  # the sandbox package is optional at runtime
-    pass
-else:
-    main.add_command(sandbox)
+main.add_command(sandbox)

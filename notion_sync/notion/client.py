@@ -122,6 +122,15 @@ class NotionGateway:
         await self._http.aclose()
         await self._files.aclose()
 
+    async def _acquire(self, group: str) -> None:
+        """Wait for the endpoint's cap (if any), then for the integration's bucket."""
+        cap = self._endpoint_limiters.get(group)
+        waited = await cap.acquire() if cap is not None else 0.0
+        waited += await self.limiter.acquire()
+        if waited:
+            metrics.LIMITER_WAIT.labels(self.integration).inc(waited)
+        metrics.LIMITER_TOKENS.labels(self.integration).set(self.limiter.tokens)
+
     async def _call(
         self, endpoint: str, group: str, send: Callable[[], Awaitable[Any]]
     ) -> dict[str, Any]:
@@ -129,16 +138,13 @@ class NotionGateway:
         rate_limited = 0
         while True:
             await self.breaker.admit()
-            waited = await self.limiter.acquire()
-            cap = self._endpoint_limiters.get(group)
-            if cap is not None:
-                waited += await cap.acquire()
-            if waited:
-                metrics.LIMITER_WAIT.labels(self.integration).inc(waited)
-            metrics.LIMITER_TOKENS.labels(self.integration).set(self.limiter.tokens)
-            self._count("requests")
             try:
+                # The slot first, the integration's token last, right before sending: a
+                # request that took its token and then queued for a slot would go out
+                # during a Retry-After pause that began while it queued.
                 async with self._in_flight:
+                    await self._acquire(group)
+                    self._count("requests")
                     with map_notion_errors():
                         result: dict[str, Any] = await send()
             except RateLimited as exc:

@@ -177,7 +177,10 @@ async def collect_data_source(
 ) -> Collected:
     source = listed if listed is not None else await gw.retrieve_data_source(data_source_id)
     rows = [row async for row in gw.paginate(lambda c: gw.query_data_source(data_source_id, c))]
-    file_refs, problems = await _files(gw, [source], files, download_external)
+    # The rows carry their own signed file URLs (icons, covers, files properties): the data
+    # source owns copies too, so its renderers can point at them instead of at links that
+    # expire in an hour and differ on every run (byte-identical exports, issue 5).
+    file_refs, problems = await _files(gw, [source, *rows], files, download_external)
     doc: Document = {
         "kind": "data_source",
         "id": data_source_id,

@@ -118,8 +118,9 @@ def _json_handler(state: SandboxState,
                   fn: Callable[[web.Request], Awaitable[dict[str, Any]]]) -> Handler:
     async def wrapped(request: web.Request) -> web.StreamResponse:
         body = await fn(request)
-        body["request_id"] = state.next_request_id()
-        return web.Response(body=state.dumps(body), content_type="application/json")
+        request_id = body["request_id"] = state.next_request_id()
+        return web.Response(body=state.dumps(body), content_type="application/json",
+                            headers={"x-request-id": request_id})
 
     return wrapped
 

@@ -26,7 +26,7 @@ def test_serves_until_sigterm() -> None:
         base_url = proc.stdout.readline().strip()
         assert base_url.startswith("http://127.0.0.1:")
         resp = httpx.get(f"{base_url}/v1/users/me", headers={
-            "Authorization": "Bearer cli-token", "Notion-Version": "2025-09-03"}, timeout=10)
+            "Authorization": "Bearer cli-token", "Notion-Version": "2025-09-03"}, timeout=60)
         assert resp.status_code == 200 and resp.json()["type"] == "bot"
         manifest = httpx.get(f"{base_url}/__sandbox/manifest", timeout=30).json()
         assert manifest["seed"] == 5 and len(manifest["pages"]) == 40

@@ -36,7 +36,7 @@ def _rich(block: dict[str, Any]) -> list[dict[str, Any]]:
 @pytest.mark.asyncio
 async def test_showcase_page_has_every_feature(sandbox: Sandbox) -> None:
     page = manifest_page(sandbox.manifest(), special="showcase")
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         tree = await _tree(http, sandbox, page["id"])
     items = [item for _, block in tree for item in _rich(block)]
     colors = {i["annotations"]["color"] for i in items}
@@ -68,7 +68,7 @@ async def test_showcase_page_has_every_feature(sandbox: Sandbox) -> None:
 async def test_synced_reference_serves_the_original_children(sandbox: Sandbox) -> None:
     manifest = sandbox.manifest()
     ref_page = manifest_page(manifest, special="synced_ref")
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         top = (await get(http, sandbox, f"blocks/{ref_page['id']}/children")).json()["results"]
         ref = top[0]
         assert ref["type"] == "synced_block"
@@ -88,7 +88,7 @@ async def test_block_comment_threads(sandbox: Sandbox) -> None:
                                                  -p["block_count"]))
     assert page["block_comment_count"] > 0
     total = 0
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         for _, block in await _tree(http, sandbox, page["id"]):
             if block["type"] in ("child_page", "child_database"):
                 continue
@@ -105,7 +105,7 @@ async def test_block_comment_threads(sandbox: Sandbox) -> None:
 async def test_long_page_discussion_paginates(sandbox: Sandbox) -> None:
     page = manifest_page(sandbox.manifest(), special="many_comments")
     assert page["comment_count"] > 100
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         first = (await get(http, sandbox, "comments", block_id=page["id"])).json()
         second = (await get(http, sandbox, "comments", block_id=page["id"],
                             start_cursor=first["next_cursor"])).json()

@@ -14,7 +14,7 @@ from .helpers import get, headers, manifest_page, post
 
 @pytest.mark.asyncio
 async def test_missing_and_wrong_token_are_401(sandbox: Sandbox) -> None:
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         missing = await http.get(f"{sandbox.base_url}/v1/users/me",
                                  headers={"Notion-Version": "2025-09-03"})
         wrong = await http.get(f"{sandbox.base_url}/v1/users/me",
@@ -27,7 +27,7 @@ async def test_missing_and_wrong_token_are_401(sandbox: Sandbox) -> None:
 
 @pytest.mark.asyncio
 async def test_missing_version_is_400(sandbox: Sandbox) -> None:
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         resp = await http.get(f"{sandbox.base_url}/v1/users/me",
                               headers=headers(sandbox, version=None))
     assert resp.status_code == 400
@@ -39,7 +39,7 @@ async def test_unknown_and_unshared_ids_are_404(sandbox: Sandbox) -> None:
     manifest = sandbox.manifest()
     unshared = manifest_page(manifest, shared=False)["id"]
     made_up = "12345678-1234-1234-1234-123456789abc"
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         for path in (f"pages/{unshared}", f"pages/{made_up}", f"blocks/{unshared}",
                      f"blocks/{made_up}/children", f"databases/{made_up}",
                      f"data_sources/{made_up}", f"users/{made_up}"):
@@ -56,7 +56,7 @@ async def test_unknown_and_unshared_ids_are_404(sandbox: Sandbox) -> None:
 @pytest.mark.asyncio
 async def test_ids_with_or_without_dashes(sandbox: Sandbox) -> None:
     page_id = manifest_page(sandbox.manifest(), shared=True, in_search=True)["id"]
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         a = await get(http, sandbox, f"pages/{page_id}")
         b = await get(http, sandbox, f"pages/{page_id.replace('-', '')}")
         c = await get(http, sandbox, f"pages/{page_id.upper()}")
@@ -67,7 +67,7 @@ async def test_ids_with_or_without_dashes(sandbox: Sandbox) -> None:
 @pytest.mark.asyncio
 async def test_validation_errors(sandbox: Sandbox) -> None:
     page_id = manifest_page(sandbox.manifest(), shared=True)["id"]
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         cases = [
             await get(http, sandbox, "pages/not-a-uuid"),
             await get(http, sandbox, f"blocks/{page_id}/children", page_size=101),
@@ -88,7 +88,7 @@ async def test_validation_errors(sandbox: Sandbox) -> None:
 
 @pytest.mark.asyncio
 async def test_invalid_json_and_url(sandbox: Sandbox) -> None:
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         bad_json = await http.post(f"{sandbox.base_url}/v1/search", content=b"{nope",
                                    headers=headers(sandbox))
         bad_url = await get(http, sandbox, "no/such/endpoint")
@@ -103,7 +103,7 @@ async def test_invalid_json_and_url(sandbox: Sandbox) -> None:
 ])
 async def test_scripted_server_errors(sandbox: Sandbox, status: int, code: str) -> None:
     sandbox.faults.script(status=status, count=2)
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         first = await get(http, sandbox, "users/me")
         second = await get(http, sandbox, "users/me")
         third = await get(http, sandbox, "users/me")
@@ -119,7 +119,7 @@ async def test_scripted_server_errors(sandbox: Sandbox, status: int, code: str) 
 @pytest.mark.asyncio
 async def test_scripted_429_reaches_notion_client(sandbox: Sandbox) -> None:
     sandbox.faults.script(status=429, count=1, retry_after=7)
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         resp = await get(http, sandbox, "users")
         assert resp.status_code == 429 and resp.headers["Retry-After"] == "7"
         shapes.error(resp.json(), 429, "rate_limited")
@@ -137,7 +137,7 @@ async def test_scripted_429_reaches_notion_client(sandbox: Sandbox) -> None:
 
 @pytest.mark.asyncio
 async def test_stats_reset_and_introspection_not_counted(sandbox: Sandbox) -> None:
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         await get(http, sandbox, "users/me")
         stats = (await http.get(f"{sandbox.base_url}/__sandbox/stats")).json()
         assert stats == sandbox.stats()

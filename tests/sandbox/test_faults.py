@@ -20,7 +20,7 @@ CODES = {500: "internal_server_error", 502: "bad_gateway", 503: "service_unavail
 
 async def _statuses(sb: Sandbox, n: int) -> list[int]:
     out = []
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         for _ in range(n):
             resp = await get(http, sb, "users/me")
             if resp.status_code != 200:

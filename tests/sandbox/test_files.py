@@ -30,7 +30,7 @@ async def _hosted_file_block(http: httpx.AsyncClient, sb: Sandbox) -> dict:
 @pytest.mark.asyncio
 async def test_file_url_expires(sandbox_factory: Factory, manual_clock: ManualClock) -> None:
     sb = await sandbox_factory(pages=60, file_url_ttl=1, clock=manual_clock)
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         block = await _hosted_file_block(http, sb)
         file_obj = block[block["type"]]["file"]
         url = file_obj["url"]
@@ -80,7 +80,7 @@ async def test_every_manifest_file_downloads(sandbox: Sandbox) -> None:
             for value in obj:
                 harvest(value)
 
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         for f in manifest["files"]:
             if "block_id" in f:
                 path = f"blocks/{f['block_id']}"

@@ -16,7 +16,7 @@ from .helpers import get, post
 @pytest.mark.asyncio
 async def test_databases_data_sources_users_match(sandbox: Sandbox) -> None:
     manifest = sandbox.manifest()
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         for db in manifest["databases"]:
             body = (await get(http, sandbox, f"databases/{db['id']}")).json()
             shapes.database(body)
@@ -58,7 +58,7 @@ async def test_databases_data_sources_users_match(sandbox: Sandbox) -> None:
 async def test_property_items_paginate_past_25(sandbox: Sandbox) -> None:
     manifest = sandbox.manifest()
     page = next(p for p in manifest["pages"] if p["truncated_properties"])
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         body = (await get(http, sandbox, f"pages/{page['id']}")).json()
         by_id = {p["id"]: p for p in body["properties"].values()}
         for prop_id, total in page["truncated_properties"].items():
@@ -92,7 +92,7 @@ async def test_property_items_paginate_past_25(sandbox: Sandbox) -> None:
 async def test_data_source_query_filters_and_sorts(sandbox: Sandbox) -> None:
     ds = sandbox.manifest()["data_sources"][0]
     path = f"data_sources/{ds['id']}/query"
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         done = (await post(http, sandbox, path, {
             "filter": {"property": "Done", "checkbox": {"equals": True}}})).json()
         not_done = (await post(http, sandbox, path, {

@@ -36,7 +36,7 @@ async def _pages(http: httpx.AsyncClient, sb: Sandbox, path: str,
 async def test_children_edges(sandbox: Sandbox, special: str, sizes: list[int]) -> None:
     page = manifest_page(sandbox.manifest(), special=special)
     assert page["children_counts"][0] == sum(sizes)
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         pages = await _pages(http, sandbox, f"blocks/{page['id']}/children")
     assert [len(p["results"]) for p in pages] == sizes
 
@@ -45,7 +45,7 @@ async def test_children_edges(sandbox: Sandbox, special: str, sizes: list[int]) 
 async def test_huge_page_and_small_page_size(sandbox: Sandbox) -> None:
     page = manifest_page(sandbox.manifest(), special="huge")
     assert page["block_count"] >= 2000
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         full = await _pages(http, sandbox, f"blocks/{page['id']}/children")
         assert len(full) == 21
         small = await _pages(http, sandbox, f"blocks/{page['id']}/children", page_size=7)
@@ -59,7 +59,7 @@ async def test_cursor_is_scoped_to_its_list(sandbox: Sandbox) -> None:
     manifest = sandbox.manifest()
     huge = manifest_page(manifest, special="huge")["id"]
     other = manifest_page(manifest, special="exact101")["id"]
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         first = (await get(http, sandbox, f"blocks/{huge}/children")).json()
         foreign = await get(http, sandbox, f"blocks/{other}/children",
                             start_cursor=first["next_cursor"])
@@ -74,7 +74,7 @@ async def test_cursor_is_scoped_to_its_list(sandbox: Sandbox) -> None:
 async def test_search_filter_sort_and_query(sandbox: Sandbox) -> None:
     manifest = sandbox.manifest()
     searchable = [p for p in manifest["pages"] if p["in_search"]]
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         pages_only = (await post(http, sandbox, "search", {
             "filter": {"property": "object", "value": "page"}, "page_size": 100,
             "sort": {"timestamp": "last_edited_time", "direction": "ascending"}})).json()

@@ -22,7 +22,7 @@ Factory = Callable[..., Awaitable[Sandbox]]
 async def test_burst_then_429_then_honest_client(sandbox_factory: Factory,
                                                  manual_clock: ManualClock) -> None:
     sb = await sandbox_factory(pages=30, rate=3.0, burst=10, clock=manual_clock)
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         burst = [await get(http, sb, "users/me") for _ in range(12)]
         assert [r.status_code for r in burst] == [200] * 10 + [429] * 2
         limited = burst[-1]
@@ -70,7 +70,7 @@ def test_retry_after_rounds_up_to_whole_seconds() -> None:
 async def test_real_time_client_honouring_retry_after(sandbox_factory: Factory) -> None:
     """With the real clock: a client that sleeps Retry-After gets through."""
     sb = await sandbox_factory(pages=30, rate=5.0, burst=3)
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         done = 0
         started = time.monotonic()
         while done < 8:

@@ -37,7 +37,10 @@ def test_unwritable_output_directory_is_refused(tmp_path: Path) -> None:
     problems = validate_request(
         {"formats": ["json"], "token_ref": "default", "out_dir": str(blocker / "out")}
     )
-    assert problems == [f"output directory {str(blocker / 'out')!r}: {blocker} is not a directory"]
+    assert problems == [
+        f"output directory {str(blocker / 'out')!r}: {blocker} is not a directory; "
+        "choose another --out"
+    ]
 
 
 def test_valid_request_is_complete(tmp_path: Path) -> None:

@@ -1,0 +1,78 @@
+"""Scale and memory: time per page and peak RSS of every notion-sync process vs workspace size.
+
+    python -m bench.scale --sizes 1000,10000[,100000]
+
+High limit (1000 req/s in the sandbox and in notion-sync), no latency. RSS is sampled every
+0.25 s for the ``run`` process, the worker (children of ``run``) and the embedded broker
+(pid from ``broker.json``), each kept separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import Any
+
+from bench.common import minimum_requests, sandbox, workdir, workspace_summary
+from bench.nsrun import run_notion_sync
+
+TARGETS = {"time_ratio_10k_1k_max": 11.0, "peak_rss_mb_max": 100.0}
+HIGH_RATE = 1000.0
+HIGH_BURST = 200
+
+
+def bench_scale_one(pages: int, *, with_minimum: bool = True) -> dict[str, Any]:
+    with sandbox(pages, rate=HIGH_RATE, burst=HIGH_BURST) as sb, workdir("scale") as work:
+        run = run_notion_sync(sb, work, rate=HIGH_RATE, burst=HIGH_BURST, concurrency=16,
+                              task_concurrency=32, timeout=3600)
+        manifest = sb.manifest() if with_minimum else None
+        sandbox_cfg = sb.config()
+    result: dict[str, Any] = {"pages": pages, "sandbox": sandbox_cfg, "run": run}
+    exported = max(1, run["pages_exported"])
+    notion_sync_rss = {k: v for k, v in run["peak_rss_mb"].items() if not k.startswith("sandbox")}
+    result["figures"] = {
+        "wall_s": run["wall_s"],
+        "startup_s": run["first_request_after_s"],
+        "pages_exported": run["pages_exported"],
+        "ms_per_page": round(1000 * run["wall_s"] / exported, 2),
+        "ms_per_page_after_startup": round(
+            1000 * (run["wall_s"] - (run["first_request_after_s"] or 0)) / exported, 2),
+        "requests_sent": run["requests_sandbox"],
+        "peak_rss_mb": notion_sync_rss,
+        "peak_rss_mb_max": max(notion_sync_rss.values(), default=math.nan),
+        "failures": run["failures_http"] + (run["failed_documents"] or 0),
+    }
+    if manifest is not None:
+        minimum = minimum_requests(manifest)
+        result["workspace"] = workspace_summary(manifest)
+        result["minimum_requests"] = minimum
+        result["figures"]["minimum_requests"] = minimum["total"]
+        result["figures"]["requests_ratio"] = round(run["requests_sandbox"] / minimum["total"], 4)
+    return result
+
+
+def bench_scale(sizes: list[int]) -> dict[str, Any]:
+    runs = [bench_scale_one(n) for n in sizes]
+    by_size = {r["pages"]: r["figures"] for r in runs}
+    summary: dict[str, Any] = {}
+    if 1000 in by_size and 10000 in by_size:
+        summary["time_ratio_10k_1k"] = round(by_size[10000]["wall_s"] / by_size[1000]["wall_s"], 2)
+        summary["time_ratio_10k_1k_after_startup"] = round(
+            by_size[10000]["ms_per_page_after_startup"] * by_size[10000]["pages_exported"]
+            / (by_size[1000]["ms_per_page_after_startup"] * by_size[1000]["pages_exported"]), 2)
+    return {"benchmark": "scale", "sizes": sizes, "runs": runs, "summary": summary,
+            "targets": TARGETS}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000,10000")
+    args = ap.parse_args(argv)
+    result = bench_scale([int(s) for s in args.sizes.split(",")])
+    print(json.dumps({"summary": result["summary"],
+                      "runs": [r["figures"] for r in result["runs"]]}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
