@@ -16,5 +16,4 @@ WORKDIR /home/notion
 EXPOSE 6066
 ENV NOTION_SYNC_WORKER__WEB_HOST=0.0.0.0 NOTION_SYNC_WORKER__WEB_PORT=6066 \
     NOTION_SYNC_WORKER__LOG_FORMAT=json
-ENTRYPOINT ["notion-sync"]
-CMD ["--log-level", "INFO", "worker"]
+CMD ["notion-sync", "--log-level", "INFO", "worker"]

@@ -33,6 +33,44 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _loads(res: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    if "ratelimit" in res:
+        out.append(("rate-limit", res["ratelimit"]["run"]["load"]))
+    for run in res.get("scale", {}).get("runs", []):
+        out.append((f"scale {run['pages']:,}", run["run"]["load"]))
+    for name, tool in res.get("peers", {}).get("tools", {}).items():
+        out.append((f"peers/{name}", tool["load"]))
+    return out
+
+
+def conditions_note(res: dict[str, Any]) -> str:
+    """What else ran on the machine while each figure was measured."""
+    loads = _loads(res)
+    if not loads:
+        return ""
+    parts = ", ".join(f"{name} {load['other_processes_cpu_pct']}%" for name, load in loads)
+    worst = max(load["other_processes_cpu_pct"] for _, load in loads)
+    verdict = ("the machine was shared: wall times and rates below are pessimistic, CPU-bound "
+               "figures (scale) most of all" if worst >= 15 else
+               "the machine was otherwise mostly idle")
+    return (f"CPU used by processes outside the benchmark (share of all cores): {parts}; "
+            f"{verdict}. Request counts, 429s and RSS do not depend on load.")
+
+
+def not_done(res: dict[str, Any]) -> list[str]:
+    left = []
+    sizes = res.get("scale", {}).get("sizes", [])
+    for n in (1000, 10000, 100000):
+        if n not in sizes:
+            left.append(f"scale and memory at {n:,} pages: not run in this suite run "
+                        f"(`python -m bench.scale --sizes {n}`)")
+    rp = res.get("replay")
+    if rp and not rp.get("available"):
+        left.append("replay: `notion-sync replay` is not available in this build")
+    return left
+
+
 def run_suite(sizes: list[int], *, quick: bool = False, only: tuple[str, ...] = STAGES,
               out: Path = RESULTS, merge: bool = False, rl_pages: int = 1000,
               peer_pages: int = 200, replay_pages: int = 10000) -> dict[str, Any]:
@@ -58,6 +96,8 @@ def run_suite(sizes: list[int], *, quick: bool = False, only: tuple[str, ...] = 
             res["peers"] = bench_peers(peer_pages)
         stage_runs[stage] = {"finished_at": _now(), "seconds": round(time.monotonic() - t0, 1)}
         res["finished_at"] = _now()
+        res["conditions_note"] = conditions_note(res)
+        res["not_done"] = not_done(res)
         write_json(path, res)
         write_report(res, out)
     return res

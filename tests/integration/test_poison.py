@@ -41,7 +41,11 @@ def test_poison_on_every_topic_is_dead_lettered_once_and_the_worker_goes_on(
     def letters() -> list[dict[str, Any]]:
         return [e.record for e in pipeline.events(names.dead_letters)]
 
-    wait_for(lambda: len(letters()) >= 8, 60, "eight dead letters")
+    try:
+        wait_for(lambda: len(letters()) >= 8, 60, "eight dead letters")
+    except AssertionError as exc:
+        got = [(d["topic"], d["reason"]) for d in letters()]
+        raise AssertionError(f"{exc}: {got}\n{pipeline.workers[0].output()[-3000:]}") from None
     second = pipeline.wait(pipeline.request(tmp_path / "b", formats=("json",)))
     assert second.state == "completed", second
 
