@@ -33,6 +33,8 @@ RESULTS = ROOT / "bench" / "results"
 TOKEN = "secret-sandbox-token"
 SEED = 7
 MB = 1024 * 1024
+HIGH_RATE = 1000.0  # "a high limit": scale and replay runs
+HIGH_BURST = 200
 
 
 def python() -> str:

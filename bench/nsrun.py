@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +55,13 @@ def _children(pid: int) -> list[int]:
 
 def run_notion_sync(sb: SandboxProc, work: Path, *, rate: float, burst: int,
                     concurrency: int = 8, task_concurrency: int = 16,
-                    formats: str = "markdown", timeout: float = 3600) -> dict[str, Any]:
-    """One export of ``sb`` by ``notion-sync run`` into ``work/out``, measured from outside."""
+                    formats: str = "markdown", timeout: float = 3600,
+                    after: Callable[[dict[str, str], Path], Any] | None = None) -> dict[str, Any]:
+    """One export of ``sb`` by ``notion-sync run`` into ``work/out``, measured from outside.
+
+    ``after(env, out)`` runs once the export is done, while its embedded broker is still up
+    (the replay benchmark reads the retained topics there); its result is ``["after"]``.
+    """
     state_dir, out = work / "state", work / "out"
     env = _env(state_dir, rate, burst, concurrency, task_concurrency)
     sb.reset_stats()
@@ -81,6 +87,12 @@ def run_notion_sync(sb: SandboxProc, work: Path, *, rate: float, burst: int,
         sampler.sample()
     log.close()
     stats = sb.stats()
+    after_result = None
+    if after is not None:
+        try:
+            after_result = after(env, out)
+        except Exception as exc:  # recorded, not raised: the export figures still stand
+            after_result = {"error": f"{type(exc).__name__}: {exc}"}
     subprocess.run([python(), "-m", "notion_sync", "broker", "stop"], env=env, cwd=work,
                    capture_output=True, timeout=60)
     manifest: dict[str, Any] = {}
@@ -101,6 +113,8 @@ def run_notion_sync(sb: SandboxProc, work: Path, *, rate: float, burst: int,
         "failures_http": failures_total(stats),
         "failed_documents": counts.get("failed"),
         "skipped_documents": counts.get("skipped"),
+        "failed_samples": manifest.get("failed", [])[:5],
+        "skipped_samples": manifest.get("skipped", [])[:5],
         "documents": documents,
         "pages_exported": documents.get("page", 0),
         "by_endpoint": stats["by_endpoint"],
@@ -111,6 +125,7 @@ def run_notion_sync(sb: SandboxProc, work: Path, *, rate: float, burst: int,
         "load": load.report(sum(sampler.cpu_seconds.values())),
         "rps_series": poller.series(),
         "log_tail": (work / "run.log").read_text(errors="replace")[-600:] if rc else "",
+        "after": after_result,
         "settings": {"rate": rate, "burst": burst, "concurrency": concurrency,
                      "task_concurrency": task_concurrency, "formats": formats},
     }

@@ -30,14 +30,54 @@ def _load_line(load: dict[str, Any]) -> str:
             f"{load['other_processes_cpu_pct']}% by processes outside the benchmark")
 
 
+def _loads(res: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    if "ratelimit" in res:
+        out.append(("rate-limit", res["ratelimit"]["run"]["load"]))
+    for run in res.get("scale", {}).get("runs", []):
+        out.append((f"scale {run['pages']:,}", run["run"]["load"]))
+    for name, tool in res.get("peers", {}).get("tools", {}).items():
+        out.append((f"peers/{name}", tool["load"]))
+    return out
+
+
+def conditions_note(res: dict[str, Any]) -> str:
+    """What else ran on the machine while each figure was measured."""
+    loads = _loads(res)
+    if not loads:
+        return ""
+    parts = ", ".join(f"{name} {load['other_processes_cpu_pct']}%" for name, load in loads)
+    worst = max(load["other_processes_cpu_pct"] for _, load in loads)
+    verdict = ("the machine was shared: wall times and rates below are pessimistic, CPU-bound "
+               "figures (scale) most of all" if worst >= 15 else
+               "the machine was otherwise mostly idle")
+    return (f"CPU used by processes outside the benchmark (share of all cores): {parts}; "
+            f"{verdict}. Request counts, 429s and RSS do not depend on load.")
+
+
+def not_done(res: dict[str, Any]) -> list[str]:
+    left = []
+    sizes = res.get("scale", {}).get("sizes", [])
+    for n in (1000, 10000, 100000):
+        if n not in sizes:
+            left.append(f"scale and memory at {n:,} pages: not run in this suite run "
+                        f"(`python -m bench.scale --sizes {n}`)")
+    rp = res.get("replay")
+    if rp and not rp.get("available"):
+        left.append("replay: `notion-sync replay` is not available in this build")
+    return left
+
+
+
 def render_markdown(res: dict[str, Any]) -> str:
     lines = ["# notion-sync benchmark results", ""]
     m = res["machine"]
     lines += [f"Run {res['started_at']} → {res['finished_at']} "
               f"({res['mode']}), {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, "
               f"Python {m['python']}, Node {m['node']}. Raw figures: `results.json`.", ""]
-    if res.get("conditions_note"):
-        lines += [f"**Conditions.** {res['conditions_note']}", ""]
+    note = res.get("conditions_note") or conditions_note(res)
+    if note:
+        lines += [f"**Conditions.** {note}", ""]
     rl = res.get("ratelimit")
     if rl:
         f, t, s = rl["figures"], rl["targets"], rl["sandbox"]
@@ -67,6 +107,9 @@ def render_markdown(res: dict[str, Any]) -> str:
                   f"| failures | 0 | {f['failures']} | "
                   f"{_ok(f['failures'], 0, at_most=True)} |", ""]
         lines += _per_endpoint(rl["run"]["by_endpoint"], rl["minimum_requests"])
+        fails = _failure_lines("rate-limit run", rl["run"])
+        if fails:
+            lines += [*fails, ""]
         if rl.get("analysis"):
             lines += [rl["analysis"], ""]
         lines += ["![requests per second](requests_per_second.png)", ""]
@@ -96,15 +139,32 @@ def render_markdown(res: dict[str, Any]) -> str:
                       f"{t['time_ratio_10k_1k_max']}: "
                       f"{_ok(s['time_ratio_10k_1k'], t['time_ratio_10k_1k_max'], at_most=True)});"
                       f" after start-up {s['time_ratio_10k_1k_after_startup']}.", ""]
-        for note in sc.get("notes", []):
-            lines += [f"- {note}"]
-        if sc.get("notes"):
-            lines.append("")
+        extra = [f"- {note}" for note in sc.get("notes", [])]
+        for r in sc["runs"]:
+            extra += _failure_lines(f"{r['pages']:,} pages", r["run"])
+        if extra:
+            lines += [*extra, ""]
         lines += ["![time and memory vs size](scale.png)", ""]
     rp = res.get("replay")
     if rp:
-        lines += ["## Replay", "", f"{rp['note']}" if not rp.get("measured", rp["available"])
-                  else json.dumps(rp), ""]
+        lines += ["## Replay", ""]
+        if not rp.get("measured"):
+            lines += [rp.get("note", "not measured"), ""]
+        else:
+            lines += [f"Re-render of the {rp['pages']:,}-page export ({rp['pages_exported']:,} "
+                      "pages exported) from the retained entities topic, embedded broker still "
+                      "up, by `notion-sync replay --latest`.", "",
+                      "| format | wall s (process) | replay's own time s | pages/s (process wall) "
+                      "| files written | Notion requests (target 0)"
+                      " | read from topic | peak RSS MB |",
+                      "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+            for fmt, f in rp["formats"].items():
+                lines.append(f"| {fmt} | {f['wall_s']} | {f.get('render_s_reported')} | "
+                             f"{f['pages_per_s']} | "
+                             f"{f['files_written']} | {f['notion_requests']} | "
+                             f"{'yes' if f['from_topic'] else 'no (disk store)'} | "
+                             f"{f['peak_rss_mb']} |")
+            lines.append("")
     pe = res.get("peers")
     if pe:
         s = pe["sandbox"]
@@ -133,10 +193,24 @@ def render_markdown(res: dict[str, Any]) -> str:
         for note in pe.get("notes", []):
             lines.append(f"- {note}")
         lines.append("")
-    left = res.get("not_done", [])
+    left = res.get("not_done") or not_done(res)
     if left:
         lines += ["## Not measured in this run", ""] + [f"- {x}" for x in left] + [""]
     return "\n".join(lines)
+
+
+def _failure_lines(label: str, run: dict[str, Any]) -> list[str]:
+    """Non-2xx answers (other than 404 for unshared pages and 429) and failed documents."""
+    odd = {f"{ep} → {st}": n for ep, sts in run["by_endpoint"].items() for st, n in sts.items()
+           if not (st.startswith("2") or st in ("404", "429"))}
+    lines = []
+    if odd:
+        lines.append(f"- {label}: unexpected answers " + ", ".join(
+            f"`{k}` ×{n}" for k, n in sorted(odd.items())))
+    for doc in run.get("failed_samples", []):
+        lines.append(f"- {label}: failed {doc.get('kind')} `{doc.get('id')}`: "
+                     f"{str(doc.get('reason'))[:160]}")
+    return lines
 
 
 def _per_endpoint(by_endpoint: dict[str, dict[str, int]], minimum: dict[str, int]) -> list[str]:
@@ -197,6 +271,12 @@ def render_plots(res: dict[str, Any], out: Path) -> list[str]:
                  label="ms per page")
         ax2.set_ylabel("ms per page")
         ax2.set_ylim(bottom=0)
+        from matplotlib.ticker import ScalarFormatter
+
+        for axis in (a1.xaxis, a1.yaxis, a2.xaxis):
+            axis.set_major_formatter(ScalarFormatter())
+        a1.set_xticks(sizes)
+        a2.set_xticks(sizes)
         a1.set_title("Time vs workspace size")
         a1.legend(loc="upper left", fontsize=8)
         ax2.legend(loc="lower right", fontsize=8)

@@ -22,8 +22,8 @@ from typing import Any
 from bench.common import RESULTS, machine, write_json
 from bench.peers import bench_peers
 from bench.ratelimit import bench_ratelimit
-from bench.replay import bench_replay
-from bench.report import write_report
+from bench.replay import bench_replay, replay_available
+from bench.report import conditions_note, not_done, write_report
 from bench.scale import bench_scale
 
 STAGES = ("ratelimit", "scale", "replay", "peers")
@@ -31,44 +31,6 @@ STAGES = ("ratelimit", "scale", "replay", "peers")
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _loads(res: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    if "ratelimit" in res:
-        out.append(("rate-limit", res["ratelimit"]["run"]["load"]))
-    for run in res.get("scale", {}).get("runs", []):
-        out.append((f"scale {run['pages']:,}", run["run"]["load"]))
-    for name, tool in res.get("peers", {}).get("tools", {}).items():
-        out.append((f"peers/{name}", tool["load"]))
-    return out
-
-
-def conditions_note(res: dict[str, Any]) -> str:
-    """What else ran on the machine while each figure was measured."""
-    loads = _loads(res)
-    if not loads:
-        return ""
-    parts = ", ".join(f"{name} {load['other_processes_cpu_pct']}%" for name, load in loads)
-    worst = max(load["other_processes_cpu_pct"] for _, load in loads)
-    verdict = ("the machine was shared: wall times and rates below are pessimistic, CPU-bound "
-               "figures (scale) most of all" if worst >= 15 else
-               "the machine was otherwise mostly idle")
-    return (f"CPU used by processes outside the benchmark (share of all cores): {parts}; "
-            f"{verdict}. Request counts, 429s and RSS do not depend on load.")
-
-
-def not_done(res: dict[str, Any]) -> list[str]:
-    left = []
-    sizes = res.get("scale", {}).get("sizes", [])
-    for n in (1000, 10000, 100000):
-        if n not in sizes:
-            left.append(f"scale and memory at {n:,} pages: not run in this suite run "
-                        f"(`python -m bench.scale --sizes {n}`)")
-    rp = res.get("replay")
-    if rp and not rp.get("available"):
-        left.append("replay: `notion-sync replay` is not available in this build")
-    return left
 
 
 def run_suite(sizes: list[int], *, quick: bool = False, only: tuple[str, ...] = STAGES,
@@ -89,9 +51,15 @@ def run_suite(sizes: list[int], *, quick: bool = False, only: tuple[str, ...] = 
         if stage == "ratelimit":
             res["ratelimit"] = bench_ratelimit(rl_pages)
         elif stage == "scale":
-            res["scale"] = bench_scale(sizes)
+            # The replay benchmark reuses the export of its size when scale runs it.
+            reuse = "replay" in only and replay_pages in sizes and replay_available()
+            res["scale"] = bench_scale(sizes, replay_at=replay_pages if reuse else None)
+            if reuse:
+                res["replay"] = next(r["run"].pop("after") for r in res["scale"]["runs"]
+                                     if r["pages"] == replay_pages)
         elif stage == "replay":
-            res["replay"] = bench_replay(replay_pages)
+            if res.get("replay", {}).get("pages") != replay_pages or "scale" not in only:
+                res["replay"] = bench_replay(replay_pages)
         elif stage == "peers":
             res["peers"] = bench_peers(peer_pages)
         stage_runs[stage] = {"finished_at": _now(), "seconds": round(time.monotonic() - t0, 1)}

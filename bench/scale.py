@@ -12,20 +12,36 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from pathlib import Path
 from typing import Any
 
-from bench.common import minimum_requests, sandbox, workdir, workspace_summary
+from bench.common import (
+    HIGH_BURST,
+    HIGH_RATE,
+    minimum_requests,
+    sandbox,
+    workdir,
+    workspace_summary,
+)
 from bench.nsrun import run_notion_sync
+from bench.replay import measure_replay, summarise
 
 TARGETS = {"time_ratio_10k_1k_max": 11.0, "peak_rss_mb_max": 100.0}
-HIGH_RATE = 1000.0
-HIGH_BURST = 200
 
 
-def bench_scale_one(pages: int, *, with_minimum: bool = True) -> dict[str, Any]:
+def bench_scale_one(pages: int, *, with_minimum: bool = True,
+                    replay: bool = False) -> dict[str, Any]:
+    """One size; with ``replay``, the replay benchmark runs on this export afterwards."""
     with sandbox(pages, rate=HIGH_RATE, burst=HIGH_BURST) as sb, workdir("scale") as work:
+
+        def after(env: dict[str, str], out: Path) -> dict[str, Any]:
+            manifest = json.loads((out / "manifest.json").read_text())
+            exported = manifest["counts"]["documents"].get("page", 0)
+            return summarise(pages, exported, measure_replay(sb, env, out, exported))
+
         run = run_notion_sync(sb, work, rate=HIGH_RATE, burst=HIGH_BURST, concurrency=16,
-                              task_concurrency=32, timeout=3600)
+                              task_concurrency=32, timeout=3600,
+                              after=after if replay else None)
         manifest = sb.manifest() if with_minimum else None
         sandbox_cfg = sb.config()
     result: dict[str, Any] = {"pages": pages, "sandbox": sandbox_cfg, "run": run}
@@ -52,8 +68,8 @@ def bench_scale_one(pages: int, *, with_minimum: bool = True) -> dict[str, Any]:
     return result
 
 
-def bench_scale(sizes: list[int]) -> dict[str, Any]:
-    runs = [bench_scale_one(n) for n in sizes]
+def bench_scale(sizes: list[int], replay_at: int | None = None) -> dict[str, Any]:
+    runs = [bench_scale_one(n, replay=n == replay_at) for n in sizes]
     by_size = {r["pages"]: r["figures"] for r in runs}
     summary: dict[str, Any] = {}
     if 1000 in by_size and 10000 in by_size:

@@ -101,7 +101,7 @@ def build_request(
     export_id: str | None = None,
 ) -> dict[str, Any]:
     """A validated ExportRequested record; raises ConfigError listing every problem."""
-    request = {
+    request: dict[str, Any] = {
         "export_id": export_id or uuid.uuid4().hex,
         "requested_at": int(time.time() * 1000),
         "token_ref": token_ref,

@@ -69,7 +69,10 @@ class Emitter:
             "error_type": error_type,
             "at": now_ms(),
         }
-        await self.dead_letters.send(key=message.key, value=encode("DeadLetter", record))
+        # Wait for the ack: the offset of a poison message is committed once it is
+        # durable on the dead-letter topic, like any other work.
+        sent = await self.dead_letters.send(key=message.key, value=encode("DeadLetter", record))
+        await sent
         metrics.DEAD_LETTERS.labels(message.topic).inc()
         log.warning(
             "dead letter from %s[%s]@%s: %s",
@@ -88,12 +91,17 @@ class Emitter:
         is dead-lettered once however many agents read the topic.
         """
         wanted = frozenset(expected)
+        # Ack by hand, once an event is processed: Faust's own ack sits in a ``finally``,
+        # so an event interrupted by shutdown (or a crash of the agent) would be
+        # committed as done. Unacked, it is handed back and runs again after a restart.
+        stream.enable_acks = False
         async for event in stream.events():
             try:
                 decoded = decode(event.value)
             except SchemaError as exc:
                 if report_poison:
                     await self.dead_letter(event, f"undecodable: {exc}", exc)
+                await stream.ack(event)
                 continue
             if decoded.name not in wanted:
                 if report_poison:
@@ -103,5 +111,7 @@ class Emitter:
                         f"expected {', '.join(sorted(wanted))}",
                         "UnexpectedEvent",
                     )
+                await stream.ack(event)
                 continue
             yield event, decoded
+            await stream.ack(event)

@@ -14,6 +14,7 @@ discovery is deduplicated and a restarted search resumes from its cursor.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,8 @@ class Fetcher:
         self._gateways: dict[str, NotionGateway] = {}
         self._claimed: set[str] = set()
         self._failed_exports: set[str] = set()
+        #: Set on shutdown: a task that breaks from then on is handed back, not failed.
+        self.stopping = False
 
     def gateway(self, token_ref: str) -> NotionGateway:
         gateway = self._gateways.get(token_ref)
@@ -74,6 +77,7 @@ class Fetcher:
         return gateway
 
     async def close(self) -> None:
+        self.stopping = True
         for gateway in self._gateways.values():
             await gateway.aclose()
 
@@ -271,6 +275,9 @@ class Fetcher:
             else:
                 await self.done(task, "skipped", str(exc))
         except Exception as exc:
+            if self.stopping:
+                # Not the task's fault: leave it unacked, so it runs again after a restart.
+                raise asyncio.CancelledError(f"worker stopping: {exc}") from exc
             reason = f"{type(exc).__name__}: {exc}"
             if not isinstance(exc, NotionError):
                 log.exception("export %s: task %s %s failed", export_id, task["kind"], task["object_id"])
@@ -281,7 +288,8 @@ class Fetcher:
                 await self.done(task, "failed", reason)
         finally:
             metrics.TASKS_IN_FLIGHT.dec()
-            await self.report_traffic(export_id, gateway)
+            if not self.stopping:
+                await self.report_traffic(export_id, gateway)
 
     async def report_traffic(self, export_id: str, gateway: NotionGateway) -> None:
         stats = gateway.export_stats(export_id).take()

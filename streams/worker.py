@@ -9,6 +9,7 @@ import faust
 from notion_sync.config import Settings
 from notion_sync.health import HealthService
 from notion_sync.logs import logging_config
+from streams import offsets
 from streams.app import create_app
 from streams.events import Emitter
 from streams.fetcher import register_fetcher
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 def build_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.App:
     """Create the topics if needed and wire planner, fetcher, sink, ledger and render."""
     ensure_topics(bootstrap, settings.kafka)
+    offsets.install()
     app = create_app(settings, bootstrap, embedded=embedded)
     emitter = Emitter(app, TopicNames(settings.kafka.topic_prefix))
     register_planner(app, emitter, settings)
@@ -34,7 +36,7 @@ def build_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.Ap
     ledger = register_ledger(app, emitter, settings.kafka.events_partitions)
     register_render(app, emitter, ledger)
 
-    @app.on_before_shutdown.connect
+    @app.on_before_shutdown.connect  # type: ignore[arg-type]  # mode types sync receivers only
     async def _close(sender: object, **_: object) -> None:
         await fetcher.close()
 

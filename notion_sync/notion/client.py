@@ -101,6 +101,8 @@ class NotionGateway:
         self._in_flight = asyncio.Semaphore(settings.concurrency)
         self.totals = TrafficStats()
         self._by_export: defaultdict[str, TrafficStats] = defaultdict(TrafficStats)
+        #: Closed on shutdown: nothing is retried any more, so the worker stops promptly.
+        self.closed = False
 
     def _breaker_changed(self, state: BreakerState) -> None:
         metrics.CIRCUIT_STATE.labels(self.integration).set(int(state))
@@ -119,6 +121,7 @@ class NotionGateway:
             setattr(stats, field, getattr(stats, field) + amount)
 
     async def aclose(self) -> None:
+        self.closed = True
         await self._http.aclose()
         await self._files.aclose()
 
@@ -165,7 +168,7 @@ class NotionGateway:
                     self.breaker.release_probe()
                     raise
                 self.breaker.record_failure()
-                if attempt >= self.settings.max_retries:
+                if attempt >= self.settings.max_retries or self.closed:
                     raise
                 attempt += 1
                 self._count("retries")

@@ -78,7 +78,8 @@ def test_wrong_token_fails_fast_with_notions_message_and_no_retries(
     view = pipeline.wait(pipeline.request(tmp_path / "a", formats=("json",), token_ref="stale"))
     elapsed = time.monotonic() - started
     assert view.state == "failed", view
-    assert "401 unauthorized" in (view.reason or "") and "API token is invalid" in (view.reason or "")
+    reason = view.reason or ""
+    assert "401 unauthorized" in reason and "API token is invalid" in reason, reason
     assert wrong not in (view.reason or "")
     stats = sandbox.stats()
     unauthorized = sum(s.get("401", 0) for s in stats["by_endpoint"].values())

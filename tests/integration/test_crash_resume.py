@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from notion_sync.broker import read_embedded_broker, stop_embedded_broker
-from notion_sync.status import ExportView
 from tests.fixtures.pipeline import TOKEN_REF, PipelineFactory
 from tests.fixtures.trees import expected_documents, missing_documents, tree, wait_for
 
@@ -36,7 +35,7 @@ def test_worker_killed_three_times_mid_export_gives_the_clean_tree(
     for at_least in (3, 12, 24):
         pipeline.wait(export_id, until=lambda view, n=at_least: view.fetched >= n or view.finished)
         worker.kill()
-        fetched_before = pipeline.wait(export_id, until=lambda view: True).fetched
+        fetched_before = pipeline.views()[export_id].fetched
         killed_at = time.monotonic()
         worker = pipeline.start_worker()
         pipeline.wait(export_id, until=lambda view, n=fetched_before: view.fetched > n
@@ -90,7 +89,8 @@ def _finish(process: subprocess.Popen[bytes], log: Path, timeout: float = 150.0)
         code = process.wait(timeout)
     except subprocess.TimeoutExpired:
         process.kill()
-        raise AssertionError(f"`notion-sync run` did not finish:\n{log.read_text()[-4000:]}")
+        tail = log.read_text()[-4000:]
+        raise AssertionError(f"`notion-sync run` did not finish:\n{tail}") from None
     assert code == 0, log.read_text()[-4000:]
 
 
@@ -138,3 +138,30 @@ def test_run_killed_then_broker_gone_resumes_and_refetches_only_what_is_missing(
           f"(listing {listing}); {len(expected_documents(manifest))} documents")
     assert rerun["requests_total"] < first_run_requests / 3, rerun
     assert rerun["requests_total"] - listing <= len(expected_documents(manifest)) // 4, rerun
+
+
+def test_sigterm_mid_export_exits_promptly_and_a_new_worker_finishes_it(
+    pipeline_factory: PipelineFactory, out_dir: Path
+) -> None:
+    pipeline = pipeline_factory(pages=40, extra_env=SLOW)
+    worker = pipeline.start_worker()
+    export_id = pipeline.request(out_dir, formats=("json", "markdown"))
+    pipeline.wait(export_id, until=lambda view: view.fetched >= 5)
+    started = time.monotonic()
+    code = worker.stop(timeout=30)
+    stopped_in = time.monotonic() - started
+    assert code == 0, worker.output()[-3000:]
+    assert stopped_in < 10, stopped_in
+    assert "Traceback" not in worker.output(), worker.output()[-3000:]
+    fetched_before = pipeline.views()[export_id].fetched
+    assert not pipeline.views()[export_id].finished
+
+    started = time.monotonic()
+    pipeline.start_worker()
+    pipeline.wait(export_id, until=lambda view: view.fetched > fetched_before or view.finished)
+    consuming_in = time.monotonic() - started
+    view = pipeline.wait(export_id)
+    assert view.state == "completed", view
+    assert view.failures == [] and view.failed == 0
+    assert missing_documents(out_dir, pipeline.sandbox.manifest()) == set()
+    print(f"SIGTERM: exited in {stopped_in:.1f}s; new worker progressing in {consuming_in:.1f}s")

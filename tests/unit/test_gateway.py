@@ -126,7 +126,8 @@ async def test_breaker_opens_on_503s_then_closes_after_recovery(
     page = await gateway.retrieve_page(page_id)
     elapsed = time.monotonic() - started
     assert page["id"] == page_id
-    states = [r.getMessage().split()[1] for r in caplog.records if r.getMessage().startswith("circuit")]
+    states = [r.getMessage().split()[1] for r in caplog.records
+              if r.getMessage().startswith("circuit")]
     assert states[0] == "open" and "half-open" in states and states[-1] == "closed", states
     assert gateway.breaker.state is BreakerState.CLOSED
     assert elapsed >= 1.0
