@@ -19,6 +19,17 @@ TARGETS = {"utilisation_min": 0.95, "rate_limited_max": 0, "requests_ratio_max":
            "wall_ratio_max": 1.10}
 
 
+def split_429(series: dict[str, list[float]], first: float, warmup: float = 5.0) -> tuple[int, int]:
+    """429s in the first ``warmup`` seconds of traffic, and in steady state after them."""
+    early = late = 0
+    for t, n in zip(series["t"], series["rate_limited"], strict=False):
+        if t <= first + warmup:
+            early += int(n)
+        else:
+            late += int(n)
+    return early, late
+
+
 def bench_ratelimit(pages: int = 1000, rate: float = 20.0, burst: int = 10,
                     latency_ms: float = 150.0, concurrency: int = 8) -> dict[str, Any]:
     with sandbox(pages, rate=rate, burst=burst, latency_ms=latency_ms) as sb, \
@@ -46,6 +57,7 @@ def bench_ratelimit(pages: int = 1000, rate: float = 20.0, burst: int = 10,
         f"request to exit (render, manifest, shutdown) ≈ {tail:.1f} s (1-s sampling); the "
         f"remaining {excess - first - tail:+.1f} s is requests above the minimum, 429 back-off "
         f"and rate dips while requests were in flight.")
+    early_429, steady_429 = split_429(series, first)
     return {
         "benchmark": "ratelimit",
         "analysis": analysis,
@@ -64,6 +76,8 @@ def bench_ratelimit(pages: int = 1000, rate: float = 20.0, burst: int = 10,
             "utilisation_steady_median": round(sorted(steady)[len(steady) // 2] / rate, 3)
             if steady else None,
             "rate_limited": run["rate_limited"],
+            "rate_limited_first_5s": early_429,
+            "rate_limited_steady": steady_429,
             "ideal_wall_s": round(ideal, 1),
             "wall_ratio": round(run["wall_s"] / ideal, 3),
             "startup_s": first,

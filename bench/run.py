@@ -71,6 +71,25 @@ def run_suite(sizes: list[int], *, quick: bool = False, only: tuple[str, ...] = 
     return res
 
 
+def combine(dirs: list[Path], out: Path, notes: list[str]) -> dict[str, Any]:
+    """Merge the stages of several results.json (stages run as separate processes) into one."""
+    res: dict[str, Any] = {"mode": "full", "machine": machine(), "stage_times": {}}
+    parts = [json.loads((d / "results.json").read_text()) for d in dirs]
+    for part in parts:
+        for stage in STAGES:
+            if stage in part:
+                res[stage] = part[stage]
+                res["stage_times"][stage] = part.get("stage_times", {}).get(stage)
+    res["started_at"] = min(p["started_at"] for p in parts)
+    res["finished_at"] = max(p["finished_at"] for p in parts)
+    res["run_notes"] = notes
+    res["conditions_note"] = conditions_note(res)
+    res["not_done"] = not_done(res)
+    write_json(out / "results.json", res)
+    write_report(res, out)
+    return res
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="notion-sync benchmark suite")
     ap.add_argument("--sizes", default="1000,10000", help="scale benchmark sizes (pages)")
@@ -80,7 +99,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--ratelimit-pages", type=int, default=1000)
     ap.add_argument("--peer-pages", type=int, default=200)
+    ap.add_argument("--combine", type=Path, nargs="+", metavar="DIR",
+                    help="merge the results.json of DIRs into --out instead of running")
+    ap.add_argument("--note", action="append", default=[], help="with --combine: a run note")
     args = ap.parse_args(argv)
+    if args.combine:
+        combine(args.combine, args.out, args.note)
+        print(f"[bench] results in {args.out}/results.md", flush=True)
+        return
     only = tuple(s for s in args.only.split(",") if s)
     unknown = set(only) - set(STAGES)
     if unknown:

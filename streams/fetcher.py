@@ -110,7 +110,9 @@ class Fetcher:
             table_updates[key] = "tasked"
             tasks.append(child_task(task, item.kind, item.id, item.listed))
         if owed:
-            await self.emitter.event(export_id, "DocumentsScheduled", scheduled_record(export_id, owed))
+            await self.emitter.event(
+                export_id, "DocumentsScheduled", scheduled_record(export_id, owed)
+            )
         if tasks:
             await self.emitter.send_all(
                 self.emitter.fetch, [(t["token_ref"], "FetchTask", t) for t in tasks]
@@ -146,7 +148,11 @@ class Fetcher:
             await self.emitter.send_all(
                 self.emitter.fetch,
                 [
-                    (task["token_ref"], "FetchTask", child_task(task, kind, key.split("/", 1)[1], None))
+                    (
+                        task["token_ref"],
+                        "FetchTask",
+                        child_task(task, kind, key.split("/", 1)[1], None),
+                    )
                     for key, kind in deferred
                 ],
             )
@@ -156,9 +162,7 @@ class Fetcher:
             export_id, "PlanningCompleted", {"export_id": export_id, "search_pages": state["pages"]}
         )
 
-    async def _unchanged(
-        self, task: dict[str, Any], page: dict[str, Any]
-    ) -> Collected | None:
+    async def _unchanged(self, task: dict[str, Any], page: dict[str, Any]) -> Collected | None:
         """The stored copy, if this page has not been edited since it was last written."""
         store = DocumentStore(_state_root(task["out_dir"]))
         entry = store.entry(task["object_id"])
@@ -188,7 +192,10 @@ class Fetcher:
             if reused is not None:
                 return reused, "unchanged"
             return await collect_page(
-                gateway, object_id, page, files,
+                gateway,
+                object_id,
+                page,
+                files,
                 include_comments=task["include_comments"],
                 download_external=task["download_external"],
             ), "assembled"
@@ -218,8 +225,12 @@ class Fetcher:
             (
                 doc["id"],
                 "DocumentComplete",
-                {**base, "chunks": len(chunks), "blocks": collected.blocks,
-                 "files": len(doc.get("files") or {})},
+                {
+                    **base,
+                    "chunks": len(chunks),
+                    "blocks": collected.blocks,
+                    "files": len(doc.get("files") or {}),
+                },
             )
         )
         await self.emitter.send_all(self.emitter.entities, messages)
@@ -232,8 +243,13 @@ class Fetcher:
         await self.emitter.event(
             task["export_id"],
             "DocumentDone",
-            {"export_id": task["export_id"], "document_id": task["object_id"] or "",
-             "document_kind": kind, "outcome": outcome, "reason": reason},
+            {
+                "export_id": task["export_id"],
+                "document_id": task["object_id"] or "",
+                "document_kind": kind,
+                "outcome": outcome,
+                "reason": reason,
+            },
         )
 
     async def fail_export(self, task: dict[str, Any], reason: str, code: str) -> None:
@@ -241,7 +257,12 @@ class Fetcher:
         await self.emitter.event(
             task["export_id"],
             "ExportFailed",
-            {"export_id": task["export_id"], "finished_at": now_ms(), "reason": reason, "code": code},
+            {
+                "export_id": task["export_id"],
+                "finished_at": now_ms(),
+                "reason": reason,
+                "code": code,
+            },
         )
 
     async def handle(self, event: faust.types.EventT, task: dict[str, Any]) -> None:
@@ -280,7 +301,9 @@ class Fetcher:
                 raise asyncio.CancelledError(f"worker stopping: {exc}") from exc
             reason = f"{type(exc).__name__}: {exc}"
             if not isinstance(exc, NotionError):
-                log.exception("export %s: task %s %s failed", export_id, task["kind"], task["object_id"])
+                log.exception(
+                    "export %s: task %s %s failed", export_id, task["kind"], task["object_id"]
+                )
             await self.emitter.dead_letter(event, reason, exc)
             if task["kind"] == "search":
                 await self.fail_export(task, f"search failed: {reason}", "search_failed")
@@ -298,9 +321,14 @@ class Fetcher:
         await self.emitter.event(
             export_id,
             "FetchStats",
-            {"export_id": export_id, "requests": stats.requests, "rate_limited": stats.rate_limited,
-             "retries": stats.retries, "waited_seconds": stats.waited_seconds,
-             "circuit": gateway.breaker.state.name.lower()},
+            {
+                "export_id": export_id,
+                "requests": stats.requests,
+                "rate_limited": stats.rate_limited,
+                "retries": stats.retries,
+                "waited_seconds": stats.waited_seconds,
+                "circuit": gateway.breaker.state.name.lower(),
+            },
         )
 
 

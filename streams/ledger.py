@@ -165,8 +165,10 @@ class Ledger:
         counts = self.counts(export_id)
         finished = meta.get("planning_done") and counts["owed"] == 0
         if finished:
-            self._update(export_id, state="rendering")
+            # Ask first, then remember: a crash in between asks again (render is
+            # idempotent), where the other order could leave the export waiting forever.
             await self.emitter.event(export_id, "RenderRequested", {"export_id": export_id})
+            self._update(export_id, state="rendering")
             await self.progress(export_id, force=True)
         else:
             await self.progress(export_id)

@@ -72,6 +72,8 @@ def render_documents(
 
 
 def register_render(app: faust.App, emitter: Emitter, ledger: Ledger) -> None:
+    rendered: set[str] = set()
+
     @app.agent(emitter.events, name="render")
     async def render(stream: faust.StreamT[bytes]) -> None:
         async for _event, decoded in emitter.decoded(
@@ -79,11 +81,17 @@ def register_render(app: faust.App, emitter: Emitter, ledger: Ledger) -> None:
         ):
             export_id = decoded.record["export_id"]
             export = ledger.exports.get(export_id)
-            if not export or export.get("state") in ("completed", "failed"):
+            # A repeated request (the ledger asks again after a crash) is answered once.
+            if (
+                export_id in rendered
+                or not export
+                or export.get("state") in ("completed", "failed")
+            ):
                 continue
             documents = ledger.documents_of(export_id)
             export = {**export, "export_id": export_id}
             written, finished_at = await asyncio.to_thread(render_documents, export, documents)
+            rendered.add(export_id)
             counts = ledger.counts(export_id)
             await emitter.event(
                 export_id,

@@ -52,7 +52,11 @@ class Sink:
                 continue
             parts.append((found[0].suffix[1:], found[0].read_bytes()))
         outcome, reason = "assembled", None
-        if missing:
+        store = DocumentStore(Path(record["out_dir"]) / STATE_DIR)
+        if not spool.exists() and store.entry(record["document_id"]) is not None:
+            # A re-delivered DocumentComplete: this document was assembled and its spool removed.
+            missing = []
+        elif missing:
             outcome, reason = "failed", f"chunks {missing} never arrived"
             log.error(
                 "export %s: document %s is missing %s",
@@ -60,9 +64,9 @@ class Sink:
                 record["document_id"],
                 reason,
             )
-        else:
+        if not missing and parts:
             doc = assemble(record["document_id"], record["document_kind"], parts)
-            DocumentStore(Path(record["out_dir"]) / STATE_DIR).put(doc)
+            store.put(doc)
             shutil.rmtree(spool, ignore_errors=True)
         await self.emitter.event(
             record["export_id"],

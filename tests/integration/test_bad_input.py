@@ -20,16 +20,28 @@ def _request(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NOTION_SYNC_")}
     return subprocess.run(
         [sys.executable, "-m", "notion_sync", "request", "--broker", NO_BROKER, *args],
-        env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
     )
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["--format", "json,pdf"], ["unknown format 'pdf'", "choose from json, markdown, html, csv"]),
-    (["--root", "not-a-page-id"], ["'not-a-page-id' is not a Notion page id",
-                                   "expected 32 hex digits"]),
-    (["--root", "1234"], ["'1234' is not a Notion page id"]),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["--format", "json,pdf"],
+            ["unknown format 'pdf'", "choose from json, markdown, html, csv"],
+        ),
+        (
+            ["--root", "not-a-page-id"],
+            ["'not-a-page-id' is not a Notion page id", "expected 32 hex digits"],
+        ),
+        (["--root", "1234"], ["'1234' is not a Notion page id"]),
+    ],
+)
 def test_bad_requests_are_refused_before_kafka(
     out_dir: Path, args: list[str], expected: list[str]
 ) -> None:
@@ -54,8 +66,7 @@ def test_unknown_token_ref_fails_the_export_naming_it_then_the_worker_goes_on(
 ) -> None:
     pipeline = pipeline_factory(pages=10)
     pipeline.start_worker()
-    failed = pipeline.wait(pipeline.request(tmp_path / "a", formats=("json",),
-                                            token_ref="nosuch"))
+    failed = pipeline.wait(pipeline.request(tmp_path / "a", formats=("json",), token_ref="nosuch"))
     assert failed.state == "failed", failed
     assert "unknown token ref 'nosuch'" in (failed.reason or "")
     assert "NOTION_SYNC_TOKEN_NOSUCH" in (failed.reason or "")

@@ -24,13 +24,21 @@ GatewayFactory = Callable[..., Awaitable[tuple[Sandbox, NotionGateway]]]
 async def gateway_factory(sandbox_factory: Factory) -> AsyncIterator[GatewayFactory]:
     made: list[NotionGateway] = []
 
-    async def make(token: str | None = None, sandbox: dict[str, Any] | None = None,
-                   **settings: Any) -> tuple[Sandbox, NotionGateway]:
+    async def make(
+        token: str | None = None, sandbox: dict[str, Any] | None = None, **settings: Any
+    ) -> tuple[Sandbox, NotionGateway]:
         sb = await sandbox_factory(**{"pages": 20, **(sandbox or {})})
-        defaults: dict[str, Any] = {"rate": 1000.0, "burst": 100, "backoff_base": 0.01,
-                                    "backoff_max": 0.05}
-        gateway = NotionGateway(NotionSettings(base_url=sb.base_url, **{**defaults, **settings}),
-                                token or sb.token, "sandbox")
+        defaults: dict[str, Any] = {
+            "rate": 1000.0,
+            "burst": 100,
+            "backoff_base": 0.01,
+            "backoff_max": 0.05,
+        }
+        gateway = NotionGateway(
+            NotionSettings(base_url=sb.base_url, **{**defaults, **settings}),
+            token or sb.token,
+            "sandbox",
+        )
         made.append(gateway)
         return sb, gateway
 
@@ -40,8 +48,9 @@ async def gateway_factory(sandbox_factory: Factory) -> AsyncIterator[GatewayFact
 
 
 def _first_page(sb: Sandbox, *, shared: bool = True) -> str:
-    return next(str(p["id"]) for p in sb.manifest()["pages"]
-                if p["shared"] is shared and not p["in_trash"])
+    return next(
+        str(p["id"]) for p in sb.manifest()["pages"] if p["shared"] is shared and not p["in_trash"]
+    )
 
 
 def _count(sb: Sandbox, status: str) -> int:
@@ -117,8 +126,7 @@ async def test_endpoint_caps_hold_inside_the_integration_budget(
 async def test_breaker_opens_on_503s_then_closes_after_recovery(
     gateway_factory: GatewayFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
-    sb, gateway = await gateway_factory(breaker_threshold=3, breaker_cooldown=0.2,
-                                        max_retries=30)
+    sb, gateway = await gateway_factory(breaker_threshold=3, breaker_cooldown=0.2, max_retries=30)
     page_id = _first_page(sb)
     sb.faults.script(status=503, count=None, seconds=1.0)
     caplog.set_level(logging.WARNING, logger="notion_sync.notion.client")
@@ -126,8 +134,9 @@ async def test_breaker_opens_on_503s_then_closes_after_recovery(
     page = await gateway.retrieve_page(page_id)
     elapsed = time.monotonic() - started
     assert page["id"] == page_id
-    states = [r.getMessage().split()[1] for r in caplog.records
-              if r.getMessage().startswith("circuit")]
+    states = [
+        r.getMessage().split()[1] for r in caplog.records if r.getMessage().startswith("circuit")
+    ]
     assert states[0] == "open" and "half-open" in states and states[-1] == "closed", states
     assert gateway.breaker.state is BreakerState.CLOSED
     assert elapsed >= 1.0
