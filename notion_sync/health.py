@@ -165,8 +165,9 @@ class HealthService(Service):
             reasons.append("no partitions assigned")
         stuck = self.readiness.stuck_for()
         if stuck > self.readiness.stuck_after:
-            reasons.append(f"stuck: {self.readiness.lag} messages waiting, no progress "
-                           f"for {stuck:.0f}s")
+            reasons.append(
+                f"stuck: {self.readiness.lag} messages waiting, no progress for {stuck:.0f}s"
+            )
         return reasons
 
     async def _metrics(self, request: web.Request) -> web.Response:

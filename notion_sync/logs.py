@@ -42,8 +42,12 @@ def env_secrets(environ: dict[str, str] | None = None) -> list[str]:
     return [
         value
         for name, value in env.items()
-        if value and (name == "NOTION_API_KEY" or name.startswith("NOTION_SYNC_TOKEN_")
-                      or name.startswith("NOTION_SYNC_NOTION__TOKENS"))
+        if value
+        and (
+            name == "NOTION_API_KEY"
+            or name.startswith("NOTION_SYNC_TOKEN_")
+            or name.startswith("NOTION_SYNC_NOTION__TOKENS")
+        )
     ]
 
 

@@ -25,13 +25,45 @@ __all__ = [
     "table_grid",
 ]
 
-KNOWN_BLOCKS = frozenset({
-    "paragraph", "heading_1", "heading_2", "heading_3", "heading_4", "bulleted_list_item",
-    "numbered_list_item", "to_do", "toggle", "quote", "callout", "code", "equation", "divider",
-    "table", "table_row", "column_list", "column", "synced_block", "child_page",
-    "child_database", "link_to_page", "bookmark", "embed", "link_preview", "image", "video",
-    "pdf", "file", "audio", "table_of_contents", "breadcrumb", "template", "unsupported", "tab",
-})
+KNOWN_BLOCKS = frozenset(
+    {
+        "paragraph",
+        "heading_1",
+        "heading_2",
+        "heading_3",
+        "heading_4",
+        "bulleted_list_item",
+        "numbered_list_item",
+        "to_do",
+        "toggle",
+        "quote",
+        "callout",
+        "code",
+        "equation",
+        "divider",
+        "table",
+        "table_row",
+        "column_list",
+        "column",
+        "synced_block",
+        "child_page",
+        "child_database",
+        "link_to_page",
+        "bookmark",
+        "embed",
+        "link_preview",
+        "image",
+        "video",
+        "pdf",
+        "file",
+        "audio",
+        "table_of_contents",
+        "breadcrumb",
+        "template",
+        "unsupported",
+        "tab",
+    }
+)
 
 Heading = tuple[int, list[Any], str]  # (level, rich_text, block id)
 
@@ -71,8 +103,9 @@ def rich_text_of(block: Mapping[str, Any]) -> list[Any]:
 def table_grid(block: Mapping[str, Any]) -> tuple[list[list[list[Any]]], int]:
     """A table block's rows of cells (each a rich-text list) and its column count."""
     grid = [payload(r).get("cells") for r in children(block) if r.get("type") == "table_row"]
-    rows = [[c if isinstance(c, list) else [] for c in r] if isinstance(r, list) else []
-            for r in grid]
+    rows = [
+        [c if isinstance(c, list) else [] for c in r] if isinstance(r, list) else [] for r in grid
+    ]
     width = payload(block).get("table_width")
     return rows, max([width if isinstance(width, int) else 0] + [len(r) for r in rows])
 
@@ -101,9 +134,18 @@ def anchor_slugs(texts: list[str]) -> list[str]:
 
 
 _LANGUAGES = {
-    "plain text": "text", "c++": "cpp", "c#": "csharp", "f#": "fsharp", "objective-c": "objectivec",
-    "visual basic": "vbnet", "vb.net": "vbnet", "java/c/c++/c#": "java", "shell": "shell",
-    "markup": "html", "webassembly": "wasm", "arduino": "arduino",
+    "plain text": "text",
+    "c++": "cpp",
+    "c#": "csharp",
+    "f#": "fsharp",
+    "objective-c": "objectivec",
+    "visual basic": "vbnet",
+    "vb.net": "vbnet",
+    "java/c/c++/c#": "java",
+    "shell": "shell",
+    "markup": "html",
+    "webassembly": "wasm",
+    "arduino": "arduino",
 }
 
 

@@ -41,6 +41,7 @@ class CsvRenderer:
         writer = csv.writer(buffer, dialect="excel", lineterminator="\r\n")
         writer.writerow([name for name, _ in schema])
         for _row, values in rows(doc):
-            writer.writerow([property_text(values.get(name), ctx, config)
-                             for name, config in schema])
+            writer.writerow(
+                [property_text(values.get(name), ctx, config) for name, config in schema]
+            )
         return (BOM + buffer.getvalue()).encode("utf-8")

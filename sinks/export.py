@@ -31,7 +31,14 @@ from sinks.layout import Layout, build_layout
 from sinks.names import norm_id
 from sinks.store import DocumentStore, FileStore, atomic_write
 
-__all__ = ["RenderReport", "render_document", "render_export", "user_names", "write_if_changed"]
+__all__ = [
+    "RenderReport",
+    "render_document",
+    "render_export",
+    "user_names",
+    "workspace_name",
+    "write_if_changed",
+]
 
 USERS_FILE = PurePosixPath("users.json")
 
@@ -100,6 +107,16 @@ def _place_file(blob: Path, dest: Path) -> bool:
     return True
 
 
+def workspace_name(store: DocumentStore) -> str:
+    """The workspace's name as the integration's bot user reports it (for the HTML index)."""
+    users = store.get(USERS_DOCUMENT_ID) or {}
+    for user in users.get("users") or []:
+        name = ((user.get("bot") or {}) if isinstance(user, dict) else {}).get("workspace_name")
+        if isinstance(name, str) and name:
+            return name
+    return "Notion"
+
+
 def user_names(users_doc: Document | None) -> dict[str, str]:
     """User id → name from the export's users document (both id spellings)."""
     names: dict[str, str] = {}
@@ -166,7 +183,8 @@ def _blobs(doc: Document, files: FileStore, report: RenderReport) -> dict[str, A
         else:
             name = ref.get("name") if isinstance(ref, Mapping) else url
             report.problems[f"{doc.get('id')}:{name}"] = (
-                "downloaded file missing from the file store; linked to its URL instead")
+                "downloaded file missing from the file store; linked to its URL instead"
+            )
     return present
 
 
@@ -195,8 +213,11 @@ def render_export(
     """
     renderers = [get_renderer(name) for name in dict.fromkeys(formats)]
     wanted = {norm_id(i) for i in only} if only is not None else None
-    entries = [e for e in store.entries()
-               if wanted is None or norm_id(e["id"]) in wanted or e["kind"] == "users"]
+    entries = [
+        e
+        for e in store.entries()
+        if wanted is None or norm_id(e["id"]) in wanted or e["kind"] == "users"
+    ]
     layout = build_layout(entries)
     users_doc = store.get(USERS_DOCUMENT_ID) if any(e["kind"] == "users" for e in entries) else None
     users = user_names(users_doc)

@@ -67,11 +67,11 @@ def _shell(ctx: RenderContext, title: str, body: str) -> str:
         title = text(ctx.layout.titles.get(ancestor) or "Untitled")
         crumbs.append(f'<a href="{attr(href)}">{title}</a>')
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{text(title or 'Untitled')}</title>\n"
-        f"<link rel=\"stylesheet\" href=\"{attr(ctx.href_to(STYLESHEET))}\">\n</head>\n<body>\n"
-        f"<nav class=\"breadcrumb\" aria-label=\"Breadcrumb\">{' / '.join(crumbs)}</nav>\n"
+        f'<link rel="stylesheet" href="{attr(ctx.href_to(STYLESHEET))}">\n</head>\n<body>\n'
+        f'<nav class="breadcrumb" aria-label="Breadcrumb">{" / ".join(crumbs)}</nav>\n'
         f"{body}\n</body>\n</html>\n"
     )
 
@@ -110,17 +110,23 @@ def _times(obj: Mapping[str, Any]) -> str:
 def _page(doc: Document, ctx: RenderContext) -> str:
     page: Mapping[str, Any] = doc.get("page") or {}
     title_rt = page_title_rich_text(page)
-    props = [(n, p) for n, p in page_properties(page, doc.get("property_items"))
-             if p.get("type") != "title"]
+    props = [
+        (n, p)
+        for n, p in page_properties(page, doc.get("property_items"))
+        if p.get("type") != "title"
+    ]
     rows_html = "\n".join(
         f'<tr><th scope="row">{text(name)}</th><td>{property_html(prop, ctx)}</td></tr>'
-        for name, prop in props)
+        for name, prop in props
+    )
     table = f'<table class="properties">\n<tbody>\n{rows_html}\n</tbody>\n</table>' if props else ""
     blocks = [b for b in doc.get("blocks") or [] if isinstance(b, Mapping)]
     body = HtmlBlocks(ctx, list(headings(blocks))).blocks(blocks)
-    article = (f'<article class="page" id="{attr("p-" + norm_id(str(doc.get("id") or "")))}">\n'
-               f"<header>\n{_join(_header(page, title_rt, ctx), _times(page), table)}\n</header>\n"
-               f'<div class="page-body">\n{body}\n</div>\n{_comments(doc, ctx)}</article>')
+    article = (
+        f'<article class="page" id="{attr("p-" + norm_id(str(doc.get("id") or "")))}">\n'
+        f"<header>\n{_join(_header(page, title_rt, ctx), _times(page), table)}\n</header>\n"
+        f'<div class="page-body">\n{body}\n</div>\n{_comments(doc, ctx)}</article>'
+    )
     return _shell(ctx, plain_text(title_rt), article)
 
 
@@ -131,14 +137,22 @@ def _comments(doc: Document, ctx: RenderContext) -> str:
             continue
         who = text(ctx.user_name(comment.get("created_by")) or "Someone")
         when = comment.get("created_time")
-        stamp = (f' <time datetime="{attr(when)}">{text(format_datetime(when))}</time>'
-                 if isinstance(when, str) else "")
-        items.append(f'<li><span class="comment-author">{who}</span>{stamp}<p>'
-                     f"{render_spans_html(spans(comment.get('rich_text'), ctx))}</p></li>")
+        stamp = (
+            f' <time datetime="{attr(when)}">{text(format_datetime(when))}</time>'
+            if isinstance(when, str)
+            else ""
+        )
+        items.append(
+            f'<li><span class="comment-author">{who}</span>{stamp}<p>'
+            f"{render_spans_html(spans(comment.get('rich_text'), ctx))}</p></li>"
+        )
     if not items:
         return ""
-    return '<section class="comments">\n<h2>Comments</h2>\n<ul>\n' + "\n".join(items) + \
-        "\n</ul>\n</section>\n"
+    return (
+        '<section class="comments">\n<h2>Comments</h2>\n<ul>\n'
+        + "\n".join(items)
+        + "\n</ul>\n</section>\n"
+    )
 
 
 def _data_source(doc: Document, ctx: RenderContext) -> str:
@@ -158,12 +172,17 @@ def _data_source(doc: Document, ctx: RenderContext) -> str:
                 cells.append(f"<td>{property_html(values.get(name), ctx, config)}</td>")
         body_rows.append("<tr>" + "".join(cells) + "</tr>")
     description = render_spans_html(spans(source_description(source), ctx))
-    table = (f'<table class="collection">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
-             + "\n".join(body_rows) + "\n</tbody>\n</table>")
-    article = (f'<article class="page data-source">\n<header>\n{_header(source, title_rt, ctx)}\n'
-               f"{_times(source)}\n</header>\n"
-               + (f'<p class="description">{description}</p>\n' if description else "")
-               + f'<div class="table-wrap">\n{table}\n</div>\n</article>')
+    table = (
+        f'<table class="collection">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+        + "\n".join(body_rows)
+        + "\n</tbody>\n</table>"
+    )
+    article = (
+        f'<article class="page data-source">\n<header>\n{_header(source, title_rt, ctx)}\n'
+        f"{_times(source)}\n</header>\n"
+        + (f'<p class="description">{description}</p>\n' if description else "")
+        + f'<div class="table-wrap">\n{table}\n</div>\n</article>'
+    )
     return _shell(ctx, plain_text(title_rt), article)
 
 
@@ -182,9 +201,9 @@ def render_index(layout: Layout, workspace_name: str) -> bytes:
     tree = _tree(layout, None) or "<p>Nothing was exported.</p>"
     name = text(workspace_name)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>{name}</title>\n<link rel=\"stylesheet\" href=\"{STYLESHEET}\">\n</head>\n<body>\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<title>{name}</title>\n<link rel="stylesheet" href="{STYLESHEET}">\n</head>\n<body>\n'
         f'<main class="index">\n<h1>{name}</h1>\n<nav class="tree">{tree}</nav>\n</main>\n'
         "</body>\n</html>\n"
     ).encode()

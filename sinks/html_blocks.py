@@ -43,14 +43,28 @@ class HtmlBlocks:
         self.ctx = ctx
         self.heads = heads
         self._dispatch: dict[str, Callable[[Block, int], str]] = {
-            "paragraph": self._paragraph, "toggle": self._toggle, "quote": self._quote,
-            "callout": self._callout, "code": self._code, "equation": self._equation,
-            "divider": lambda b, d: "<hr>", "table": self._table, "column_list": self._columns,
-            "column": self._column, "synced_block": self._synced, "child_page": self._child_page,
-            "child_database": self._child_database, "link_to_page": self._link_to_page,
-            "table_of_contents": self._toc, "breadcrumb": self._breadcrumb,
-            "template": self._container, "tab": self._tab, "unsupported": self._unknown,
-            "table_row": self._unknown, "bookmark": self._link_block, "embed": self._link_block,
+            "paragraph": self._paragraph,
+            "toggle": self._toggle,
+            "quote": self._quote,
+            "callout": self._callout,
+            "code": self._code,
+            "equation": self._equation,
+            "divider": lambda b, d: "<hr>",
+            "table": self._table,
+            "column_list": self._columns,
+            "column": self._column,
+            "synced_block": self._synced,
+            "child_page": self._child_page,
+            "child_database": self._child_database,
+            "link_to_page": self._link_to_page,
+            "table_of_contents": self._toc,
+            "breadcrumb": self._breadcrumb,
+            "template": self._container,
+            "tab": self._tab,
+            "unsupported": self._unknown,
+            "table_row": self._unknown,
+            "bookmark": self._link_block,
+            "embed": self._link_block,
             "link_preview": self._link_block,
         }
         for level in range(1, 5):
@@ -97,9 +111,11 @@ class HtmlBlocks:
             start = first.get("list_start_index")
             fmt = first.get("list_format")
             kind_attr = {"numbers": "1", "letters": "a", "roman": "i"}.get(
-                str(fmt), _OL_TYPES[depth % 3])
+                str(fmt), _OL_TYPES[depth % 3]
+            )
             attrs = f' type="{kind_attr}"' + (
-                f' start="{start}"' if isinstance(start, int) and start != 1 else "")
+                f' start="{start}"' if isinstance(start, int) and start != 1 else ""
+            )
         lis = []
         for item in items:
             body = payload(item)
@@ -107,8 +123,10 @@ class HtmlBlocks:
             if kind == "to_do":
                 checked = " checked" if body.get("checked") else ""
                 state = "checked" if checked else "unchecked"
-                content = (f'<input type="checkbox" disabled{checked}> '
-                           f'<span class="{state}">{content}</span>')
+                content = (
+                    f'<input type="checkbox" disabled{checked}> '
+                    f'<span class="{state}">{content}</span>'
+                )
             kids = self._kids(item, depth + 1)
             nested = f"\n{kids}\n" if kids else ""
             lis.append(f"<li{color_class(body)}>{content}{nested}</li>")
@@ -117,31 +135,40 @@ class HtmlBlocks:
     def _paragraph(self, block: Block, depth: int) -> str:
         body = payload(block)
         return f"<p{color_class(body)}>{self.inline(body.get('rich_text'))}</p>" + self._indented(
-            block, depth)
+            block, depth
+        )
 
     def _heading(self, block: Block, depth: int) -> str:
         level = min(int(str(block.get("type"))[-1]) + 1, 6)
         body = payload(block)
         anchor = heading_anchor(str(block.get("id") or ""))
-        head = (f'<h{level} id="{attr(anchor)}"{color_class(body)}>'
-                f"{self.inline(body.get('rich_text'))}</h{level}>")
+        head = (
+            f'<h{level} id="{attr(anchor)}"{color_class(body)}>'
+            f"{self.inline(body.get('rich_text'))}</h{level}>"
+        )
         if body.get("is_toggleable"):
             kids = self._kids(block, depth + 1)
-            return (f'<details class="toggle-heading">\n<summary>{head}</summary>\n{kids}\n'
-                    "</details>")
+            return (
+                f'<details class="toggle-heading">\n<summary>{head}</summary>\n{kids}\n</details>'
+            )
         return head + self._indented(block, depth)
 
     def _toggle(self, block: Block, depth: int) -> str:
         body = payload(block)
         kids = self._kids(block, depth + 1)
-        return (f"<details{color_class(body)}>\n<summary>{self.inline(body.get('rich_text'))}"
-                f"</summary>\n{kids}\n</details>")
+        return (
+            f"<details{color_class(body)}>\n<summary>{self.inline(body.get('rich_text'))}"
+            f"</summary>\n{kids}\n</details>"
+        )
 
     def _quote(self, block: Block, depth: int) -> str:
         body = payload(block)
         kids = self._kids(block, depth + 1)
-        return (f"<blockquote{color_class(body)}>\n<p>{self.inline(body.get('rich_text'))}</p>"
-                + (f"\n{kids}" if kids else "") + "\n</blockquote>")
+        return (
+            f"<blockquote{color_class(body)}>\n<p>{self.inline(body.get('rich_text'))}</p>"
+            + (f"\n{kids}" if kids else "")
+            + "\n</blockquote>"
+        )
 
     def _callout(self, block: Block, depth: int) -> str:
         body = payload(block)
@@ -154,9 +181,12 @@ class HtmlBlocks:
             mark = f'<img src="{attr(href)}" alt="">' if href else ""
         kids = self._kids(block, depth + 1)
         color = color_class(body).replace('class="', 'class="callout ') or ' class="callout"'
-        return (f'<aside{color}>\n<div class="callout-icon" aria-hidden="true">{mark}</div>\n'
-                f'<div class="callout-body">\n<p>{self.inline(body.get("rich_text"))}</p>'
-                + (f"\n{kids}" if kids else "") + "\n</div>\n</aside>")
+        return (
+            f'<aside{color}>\n<div class="callout-icon" aria-hidden="true">{mark}</div>\n'
+            f'<div class="callout-body">\n<p>{self.inline(body.get("rich_text"))}</p>'
+            + (f"\n{kids}" if kids else "")
+            + "\n</div>\n</aside>"
+        )
 
     def _code(self, block: Block, _: int) -> str:
         body = payload(block)
@@ -164,8 +194,11 @@ class HtmlBlocks:
         code = plain_text(body.get("rich_text") if isinstance(body.get("rich_text"), list) else [])
         cls = f' class="language-{attr(lang)}"' if lang else ""
         caption = self.inline(body.get("caption"))
-        return (f'<figure class="code">\n<pre><code{cls}>{text(code)}</code></pre>'
-                + (f"\n<figcaption>{caption}</figcaption>" if caption else "") + "\n</figure>")
+        return (
+            f'<figure class="code">\n<pre><code{cls}>{text(code)}</code></pre>'
+            + (f"\n<figcaption>{caption}</figcaption>" if caption else "")
+            + "\n</figure>"
+        )
 
     def _equation(self, block: Block, _: int) -> str:
         expression = payload(block).get("expression")
@@ -201,8 +234,11 @@ class HtmlBlocks:
 
     def _column(self, block: Block, depth: int) -> str:
         ratio = payload(block).get("width_ratio")
-        style = f' style="flex: {float(ratio):.4g} 1 0"' if isinstance(ratio, int | float) \
-            and not isinstance(ratio, bool) and 0 < ratio < 100 else ""
+        style = (
+            f' style="flex: {float(ratio):.4g} 1 0"'
+            if isinstance(ratio, int | float) and not isinstance(ratio, bool) and 0 < ratio < 100
+            else ""
+        )
         return f'<div class="column"{style}>\n{self._kids(block, depth)}\n</div>'
 
     def _tab(self, block: Block, depth: int) -> str:
@@ -225,8 +261,11 @@ class HtmlBlocks:
         href = self.ctx.page_href(target)
         label = text(title or "Untitled")
         inner = f'<span class="icon" aria-hidden="true">{icon}</span> {label}'
-        return f'<p class="link-to-page"><a href="{attr(href)}">{inner}</a></p>' if href else \
-            f'<p class="link-to-page">{inner}</p>'
+        return (
+            f'<p class="link-to-page"><a href="{attr(href)}">{inner}</a></p>'
+            if href
+            else f'<p class="link-to-page">{inner}</p>'
+        )
 
     def _child_page(self, block: Block, _: int) -> str:
         title = payload(block).get("title")
@@ -239,8 +278,9 @@ class HtmlBlocks:
         sources = self.ctx.layout.databases.get(norm_id(bid), [])
         if not sources:
             return self._doc_link(title, bid, "🗃")
-        return "\n".join(self._doc_link(self.ctx.layout.titles.get(s) or title, s, "🗃")
-                         for s in sources)
+        return "\n".join(
+            self._doc_link(self.ctx.layout.titles.get(s) or title, s, "🗃") for s in sources
+        )
 
     def _link_to_page(self, block: Block, _: int) -> str:
         body = payload(block)
@@ -261,12 +301,19 @@ class HtmlBlocks:
 
     def _media(self, block: Block, _: int) -> str:
         body = payload(block)
-        return media_html(str(block.get("type")), body, self.ctx.file_object_href(body),
-                          self.inline(body.get("caption")))
+        return media_html(
+            str(block.get("type")),
+            body,
+            self.ctx.file_object_href(body),
+            self.inline(body.get("caption")),
+        )
 
     def _toc(self, block: Block, _: int) -> str:
-        items = [f'<li class="toc-{level}"><a href="#{attr(heading_anchor(bid))}">'
-                 f"{self.inline(rt) or 'Untitled'}</a></li>" for level, rt, bid in self.heads]
+        items = [
+            f'<li class="toc-{level}"><a href="#{attr(heading_anchor(bid))}">'
+            f"{self.inline(rt) or 'Untitled'}</a></li>"
+            for level, rt, bid in self.heads
+        ]
         return '<nav class="table-of-contents">\n<ul>\n' + "\n".join(items) + "\n</ul>\n</nav>"
 
     def _breadcrumb(self, block: Block, _: int) -> str:
@@ -289,6 +336,9 @@ class HtmlBlocks:
         kind = str(block.get("type") or "missing")
         self.ctx.note(f"block:{kind}")
         label = self.inline(rich_text_of(block))
-        inner = [f'<p class="note">Unsupported Notion block: <code>{text(kind)}</code></p>',
-                 f"<p>{label}</p>" if label else "", self._kids(block, depth)]
+        inner = [
+            f'<p class="note">Unsupported Notion block: <code>{text(kind)}</code></p>',
+            f"<p>{label}</p>" if label else "",
+            self._kids(block, depth),
+        ]
         return '<div class="unsupported">\n' + "\n".join(p for p in inner if p) + "\n</div>"

@@ -69,6 +69,9 @@ def color_class(body: Mapping[str, Any]) -> str:
     color = body.get("color")
     if color in COLORS and color != "default":
         name = str(color)
-        return f' class="highlight-{name[:-11]}"' if name.endswith("_background") else \
-            f' class="color-{name}"'
+        return (
+            f' class="highlight-{name[:-11]}"'
+            if name.endswith("_background")
+            else f' class="color-{name}"'
+        )
     return ""

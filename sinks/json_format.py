@@ -54,8 +54,9 @@ def _localise(value: Any, local: Mapping[str, str], used: set[str]) -> Any:
         if key == "file" and isinstance(item, dict) and item.get("url") in local:
             url = item["url"]
             used.add(url)
-            out[key] = {k: (local[url] if k == "url" else v)
-                        for k, v in item.items() if k != "expiry_time"}
+            out[key] = {
+                k: (local[url] if k == "url" else v) for k, v in item.items() if k != "expiry_time"
+            }
         else:
             out[key] = _localise(item, local, used)
     return out
@@ -71,8 +72,11 @@ class JsonRenderer:
     def render(self, doc: Document, ctx: RenderContext) -> bytes:
         local = {url: relative_href(ctx.path, path) for url, path in ctx.files.items()}
         used: set[str] = set()
-        body = {key: _localise(value, local, used) for key, value in doc.items()
-                if key not in ("files", LOCAL_FILES_KEY)}
+        body = {
+            key: _localise(value, local, used)
+            for key, value in doc.items()
+            if key not in ("files", LOCAL_FILES_KEY)
+        }
         out: dict[str, Any] = {}
         for key in doc:  # served key order, "files" in its place
             if key == "files" and isinstance(doc["files"], dict):

@@ -109,8 +109,9 @@ class Layout:
             taken.update(casefold_key(name + ext) for ext in _DOC_EXTENSIONS)
         by_blob: dict[tuple[str, str], PurePosixPath] = {}
         placed: dict[str, PurePosixPath] = {}
-        for url, ref in sorted(files.items(),
-                               key=lambda kv: (kv[1].get("name") or "", kv[1]["sha256"], kv[0])):
+        for url, ref in sorted(
+            files.items(), key=lambda kv: (kv[1].get("name") or "", kv[1]["sha256"], kv[0])
+        ):
             key = (ref.get("name") or "", ref["sha256"])
             if key not in by_blob:
                 by_blob[key] = folder / _unique_file_name(ref.get("name") or "", taken)
@@ -133,8 +134,9 @@ def _unique_file_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _parent_of(entry: IndexEntry, ids: set[str], container: dict[str, str],
-               databases: dict[str, list[str]]) -> str | None:
+def _parent_of(
+    entry: IndexEntry, ids: set[str], container: dict[str, str], databases: dict[str, list[str]]
+) -> str | None:
     """The exported document an entry belongs in, or None for the top level."""
     me = norm_id(entry["id"])
     if entry["kind"] == "data_source" and entry.get("database_id"):
@@ -158,8 +160,9 @@ def _parent_of(entry: IndexEntry, ids: set[str], container: dict[str, str],
 
 def build_layout(entries: Iterable[IndexEntry]) -> Layout:
     """Compute the whole tree from index entries (no document is loaded)."""
-    docs = sorted((e for e in entries if e["kind"] in ("page", "data_source")),
-                  key=lambda e: norm_id(e["id"]))
+    docs = sorted(
+        (e for e in entries if e["kind"] in ("page", "data_source")), key=lambda e: norm_id(e["id"])
+    )
     layout = Layout()
     ids = {norm_id(e["id"]) for e in docs}
     for e in docs:
@@ -190,7 +193,7 @@ def _break_cycles(layout: Layout) -> None:
             path[node] = len(path)
             node = layout.parents.get(node)
         if node is not None and node in path:
-            loop = list(path)[path[node]:]
+            loop = list(path)[path[node] :]
             layout.parents[min(loop)] = None
         settled.update(path)
 

@@ -71,8 +71,9 @@ def _page(doc: Document, ctx: RenderContext) -> str:
         meta["created_by"] = ctx.user_name(page.get("created_by"))
     if page.get("in_trash") or page.get("archived"):
         meta["in_trash"] = True
-    meta["properties"] = {name: property_data(prop, ctx) for name, prop in props
-                          if prop.get("type") != "title"}
+    meta["properties"] = {
+        name: property_data(prop, ctx) for name, prop in props if prop.get("type") != "title"
+    }
     parts = [front_matter(meta), _title_line(page, page_title_rich_text(page), ctx)]
     cover = ctx.file_object_href(page.get("cover")) if page.get("cover") else None
     if cover:
@@ -95,8 +96,9 @@ def _comments(doc: Document, ctx: RenderContext) -> str:
             continue
         who = escape_md(ctx.user_name(comment.get("created_by")) or "Someone", line_start=False)
         when = escape_md(str(comment.get("created_time") or ""), line_start=False)
-        text = render_spans_md(spans(comment.get("rich_text"), ctx), newline="<br>",
-                               line_start=False)
+        text = render_spans_md(
+            spans(comment.get("rich_text"), ctx), newline="<br>", line_start=False
+        )
         lines.append(f"- **{who}** ({when}): {text}")
     return "## Comments\n\n" + "\n".join(lines) if lines else ""
 
@@ -135,4 +137,3 @@ def _data_source(doc: Document, ctx: RenderContext) -> str:
             lines.append("| " + " | ".join(cells) + " |")
         parts.append("\n".join(lines))
     return "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
-

@@ -56,15 +56,28 @@ class MarkdownBlocks:
         slugs = anchor_slugs([plain_text(rt) for _, rt, _ in heads])
         self.toc = [(level, rt, slug) for (level, rt, _), slug in zip(heads, slugs, strict=True)]
         self._dispatch: dict[str, Callable[[Block, int], str]] = {
-            "paragraph": self._paragraph, "bulleted_list_item": self._list_item,
-            "numbered_list_item": self._list_item, "to_do": self._list_item,
-            "toggle": self._toggle, "quote": self._quote, "callout": self._quote,
-            "code": self._code, "equation": self._equation, "divider": lambda b, n: "---",
-            "table": self._table, "column_list": self._columns, "column": self._container,
-            "synced_block": self._synced, "child_page": self._child_page,
-            "child_database": self._child_database, "link_to_page": self._link_to_page,
-            "table_of_contents": self._toc, "breadcrumb": self._breadcrumb,
-            "template": self._container, "tab": self._tab, "unsupported": self._unknown,
+            "paragraph": self._paragraph,
+            "bulleted_list_item": self._list_item,
+            "numbered_list_item": self._list_item,
+            "to_do": self._list_item,
+            "toggle": self._toggle,
+            "quote": self._quote,
+            "callout": self._quote,
+            "code": self._code,
+            "equation": self._equation,
+            "divider": lambda b, n: "---",
+            "table": self._table,
+            "column_list": self._columns,
+            "column": self._container,
+            "synced_block": self._synced,
+            "child_page": self._child_page,
+            "child_database": self._child_database,
+            "link_to_page": self._link_to_page,
+            "table_of_contents": self._toc,
+            "breadcrumb": self._breadcrumb,
+            "template": self._container,
+            "tab": self._tab,
+            "unsupported": self._unknown,
             "table_row": self._unknown,
         }
         for level in range(1, 5):
@@ -140,8 +153,9 @@ class MarkdownBlocks:
 
     def _toggle(self, block: Block, _: int) -> str:
         rt = payload(block).get("rich_text")
-        return self._details(render_spans_html(spans(rt if isinstance(rt, list) else [], self.ctx)),
-                             block)
+        return self._details(
+            render_spans_html(spans(rt if isinstance(rt, list) else [], self.ctx)), block
+        )
 
     def _heading(self, block: Block, _: int) -> str:
         level = min(int(str(block.get("type"))[-1]) + 1, 6)  # the page title is the only "#"
@@ -182,12 +196,14 @@ class MarkdownBlocks:
         grid, width = table_grid(block)
         if not width:
             return ""
+
         def line(cells: list[Any], row_header: bool) -> str:
             texts = [self.inline(c, newline="<br>") or " " for c in cells]
             texts += [" "] * (width - len(texts))
             if row_header and texts[0].strip():
                 texts[0] = f"**{texts[0]}**"
             return "| " + " | ".join(texts) + " |"
+
         row_header = bool(body.get("has_row_header"))
         if body.get("has_column_header") and grid:
             head, grid = line(grid[0], False), grid[1:]
@@ -225,8 +241,9 @@ class MarkdownBlocks:
     def _child_page(self, block: Block, _: int) -> str:
         title = payload(block).get("title")
         bid = str(block.get("id") or "")
-        return self._doc_link(title if isinstance(title, str) and title else
-                              self.ctx.title_of(bid) or "", bid)
+        return self._doc_link(
+            title if isinstance(title, str) and title else self.ctx.title_of(bid) or "", bid
+        )
 
     def _child_database(self, block: Block, _: int) -> str:
         bid = str(block.get("id") or "")
@@ -234,9 +251,16 @@ class MarkdownBlocks:
         sources = self.ctx.layout.databases.get(norm_id(bid), [])
         if not sources:
             return self._doc_link(str(title or ""), bid)
-        return "\n".join("- " + self._doc_link(self.ctx.layout.titles.get(s) or str(title or ""), s)
-                         for s in sources) if len(sources) > 1 else self._doc_link(
-            str(title or self.ctx.layout.titles.get(sources[0]) or ""), sources[0])
+        return (
+            "\n".join(
+                "- " + self._doc_link(self.ctx.layout.titles.get(s) or str(title or ""), s)
+                for s in sources
+            )
+            if len(sources) > 1
+            else self._doc_link(
+                str(title or self.ctx.layout.titles.get(sources[0]) or ""), sources[0]
+            )
+        )
 
     def _link_to_page(self, block: Block, _: int) -> str:
         body = payload(block)
@@ -269,12 +293,14 @@ class MarkdownBlocks:
         top = min((level for level, _, _ in self.toc), default=1)
         return "\n".join(
             "  " * (level - top) + f"- [{self.inline(rt, newline=' ') or 'Untitled'}](#{slug})"
-            for level, rt, slug in self.toc)
+            for level, rt, slug in self.toc
+        )
 
     def _breadcrumb(self, block: Block, _: int) -> str:
         layout = self.ctx.layout
-        crumbs = [self._doc_link(layout.titles.get(a) or "", a)
-                  for a in layout.ancestors(self.ctx.doc_id)]
+        crumbs = [
+            self._doc_link(layout.titles.get(a) or "", a) for a in layout.ancestors(self.ctx.doc_id)
+        ]
         crumbs.append(escape_md(layout.titles.get(norm_id(self.ctx.doc_id)) or "Untitled"))
         return " / ".join(crumbs)
 

@@ -52,7 +52,7 @@ def _code(text: str) -> str:
 def _styled(span: Span, inner: str) -> str:
     """Wrap already-escaped ``inner`` in the span's annotations."""
     lead = inner[: len(inner) - len(inner.lstrip())]
-    trail = inner[len(inner.rstrip()):]
+    trail = inner[len(inner.rstrip()) :]
     core = inner.strip()
     if not core:
         return inner
@@ -91,7 +91,7 @@ def render_spans_md(spans: list[Span], *, newline: str = "\\\n", line_start: boo
         body = _styled(span, body) if span.kind != "equation" else body
         if span.href is not None and body.strip():
             lead = body[: len(body) - len(body.lstrip())]
-            trail = body[len(body.rstrip()):]
+            trail = body[len(body.rstrip()) :]
             body = f"{lead}[{body.strip()}]({md_link_target(span.href)}){trail}"
         out.append(body)
         at_start = span.text.endswith("\n")

@@ -47,8 +47,11 @@ def media_html(kind: str, body: Mapping[str, Any], href: str | None, caption_htm
         inner = f'<span class="file unavailable">{label} (unavailable)</span>'
     elif kind == "image":
         caption = body.get("caption")
-        alt_text = "".join(str(c.get("plain_text") or "") for c in caption
-                           if isinstance(c, Mapping)) if isinstance(caption, list) else ""
+        alt_text = (
+            "".join(str(c.get("plain_text") or "") for c in caption if isinstance(c, Mapping))
+            if isinstance(caption, list)
+            else ""
+        )
         img = f'<img src="{attr(href)}" alt="{attr(alt_text or media_label(body))}" loading="lazy">'
         inner = f'<a href="{attr(href)}">{img}</a>'
     elif kind in ("video", "audio") and local:

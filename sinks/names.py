@@ -69,8 +69,10 @@ def safe_component(
     UTF-8 bytes. An empty result becomes ``fallback``.
     """
     text = unicodedata.normalize("NFC", title or "")
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") and c not in
-                   "\u200d" else c for c in text)
+    text = "".join(
+        " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") and c not in "\u200d" else c
+        for c in text
+    )
     text = _FORBIDDEN.sub(" ", text)
     text = _SPACES.sub(" ", text).strip(" .")
     text = _truncate_utf8(text, limit).strip(" .")
@@ -78,7 +80,7 @@ def safe_component(
         text = fallback
     stem = text.split(".", 1)[0].strip(" ")
     if _RESERVED.match(stem):
-        text = stem + "_" + text[len(stem):]
+        text = stem + "_" + text[len(stem) :]
     return text
 
 

@@ -15,8 +15,15 @@ from sinks.layout import notion_url
 from sinks.properties import complete, ordered_schema
 
 __all__ = [
-    "Icon", "data_source_schema", "icon", "page_properties", "page_title_rich_text",
-    "rows", "source_description", "source_title_rich_text", "url_of",
+    "Icon",
+    "data_source_schema",
+    "icon",
+    "page_properties",
+    "page_title_rich_text",
+    "rows",
+    "source_description",
+    "source_title_rich_text",
+    "url_of",
 ]
 
 Icon = tuple[str, str]  # ("emoji", "💡") or ("image", href)

@@ -43,12 +43,16 @@ def ordered_schema(schema: Mapping[str, Any] | None) -> list[tuple[str, Mapping[
     """A data source's properties in served order, with the title column first."""
     props = [(n, p) for n, p in (schema or {}).items() if isinstance(p, Mapping)]
     return [x for x in props if x[1].get("type") == "title"] + [
-        x for x in props if x[1].get("type") != "title"]
+        x for x in props if x[1].get("type") != "title"
+    ]
 
 
 def _names(values: object, key: str = "name") -> list[str]:
-    return [str(v.get(key) or "") for v in values or [] if isinstance(v, Mapping)] if isinstance(
-        values, list) else []
+    return (
+        [str(v.get(key) or "") for v in values or [] if isinstance(v, Mapping)]
+        if isinstance(values, list)
+        else []
+    )
 
 
 def _iso_date(value: object) -> str | None:
@@ -87,8 +91,11 @@ def _relation(values: object, ctx: RenderContext) -> list[str]:
 
 
 def _people(values: object, ctx: RenderContext) -> list[str]:
-    return [ctx.user_name(u) for u in values if isinstance(u, Mapping)] if isinstance(
-        values, list) else []
+    return (
+        [ctx.user_name(u) for u in values if isinstance(u, Mapping)]
+        if isinstance(values, list)
+        else []
+    )
 
 
 def _verification(value: object, ctx: RenderContext) -> str:
@@ -118,8 +125,10 @@ def _unknown(kind: str, value: object) -> Value:
                 return str(value[key])
         return None
     if isinstance(value, list):
-        texts = [str(v.get("plain_text") or v.get("name") or "") if isinstance(v, Mapping)
-                 else str(v) for v in value]
+        texts = [
+            str(v.get("plain_text") or v.get("name") or "") if isinstance(v, Mapping) else str(v)
+            for v in value
+        ]
         return [t for t in texts if t]
     return str(value)
 
@@ -209,8 +218,9 @@ def _as_text(value: Value) -> str:
     return value
 
 
-def property_text(prop: Mapping[str, Any] | None, ctx: RenderContext,
-                  config: Mapping[str, Any] | None = None) -> str:
+def property_text(
+    prop: Mapping[str, Any] | None, ctx: RenderContext, config: Mapping[str, Any] | None = None
+) -> str:
     """A property value as Notion's CSV shows it; ``config`` is the schema entry (number format)."""
     if not isinstance(prop, Mapping) or not isinstance(prop.get("type"), str):
         return ""

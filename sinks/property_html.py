@@ -32,8 +32,9 @@ def _link(href: str | None, label: str) -> str:
     return f'<a href="{attr(href)}">{text(label)}</a>' if href else text(label)
 
 
-def property_html(prop: Mapping[str, Any] | None, ctx: RenderContext,
-                  config: Mapping[str, Any] | None = None) -> str:
+def property_html(
+    prop: Mapping[str, Any] | None, ctx: RenderContext, config: Mapping[str, Any] | None = None
+) -> str:
     """One property value as inline HTML (escaped; links vetted by the context)."""
     if not isinstance(prop, Mapping):
         return ""
@@ -59,7 +60,9 @@ def property_html(prop: Mapping[str, Any] | None, ctx: RenderContext,
             text(str(f.get("name") or media_label(f)))
             if f.get("type") == "file" and as_map(f.get("file")).get("url") not in ctx.files
             else _link(ctx.file_object_href(f), str(f.get("name") or media_label(f)))
-            for f in value if isinstance(f, Mapping))
+            for f in value
+            if isinstance(f, Mapping)
+        )
     if kind == "relation" and isinstance(value, list):
         links = []
         for rel in value:
@@ -68,4 +71,3 @@ def property_html(prop: Mapping[str, Any] | None, ctx: RenderContext,
                 links.append(_link(ctx.page_href(rid), ctx.title_of(rid) or "Untitled"))
         return ", ".join(links)
     return text(property_text(prop, ctx, config))
-

@@ -22,8 +22,12 @@ __all__ = ["COLORS", "Span", "plain_text", "spans"]
 
 #: Notion's colour names; anything else from the wire is treated as "default".
 COLORS = frozenset(
-    [c for base in ("gray", "brown", "orange", "yellow", "green", "blue", "purple", "pink", "red")
-     for c in (base, f"{base}_background")] + ["default"]
+    [
+        c
+        for base in ("gray", "brown", "orange", "yellow", "green", "blue", "purple", "pink", "red")
+        for c in (base, f"{base}_background")
+    ]
+    + ["default"]
 )
 
 _TEMPLATE_TEXT = {"today": "@Today", "now": "@Now", "me": "@Me"}
@@ -52,8 +56,9 @@ def plain_text(rich_text: Iterable[Mapping[str, Any]] | None) -> str:
     """The concatenated ``plain_text`` of a rich-text array (None-safe)."""
     if not rich_text:
         return ""
-    return "".join(str(item.get("plain_text") or "")
-                   for item in rich_text if isinstance(item, Mapping))
+    return "".join(
+        str(item.get("plain_text") or "") for item in rich_text if isinstance(item, Mapping)
+    )
 
 
 def _mention(item: Mapping[str, Any], ctx: RenderContext) -> tuple[str, str | None, str]:

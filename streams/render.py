@@ -17,26 +17,16 @@ import faust
 import orjson
 
 from notion_sync import metrics
-from sinks.export import render_export
+from sinks.export import render_export, workspace_name
 from sinks.manifest import build_manifest
 from sinks.store import DocumentStore, FileStore, atomic_write
 from streams.events import Emitter, now_ms
 from streams.fetcher import STATE_DIR
 from streams.ledger import Ledger
 
-__all__ = ["register_render", "render_documents", "workspace_name"]
+__all__ = ["register_render", "render_documents"]
 
 log = logging.getLogger(__name__)
-
-
-def workspace_name(store: DocumentStore) -> str:
-    """The workspace's name as the integration's bot user reports it."""
-    users = store.get("users") or {}
-    for user in users.get("users") or []:
-        name = ((user.get("bot") or {}) if isinstance(user, dict) else {}).get("workspace_name")
-        if isinstance(name, str) and name:
-            return name
-    return "Notion"
 
 
 def render_documents(

@@ -38,7 +38,7 @@ import orjson
 from notion_sync.errors import BrokerError, ConfigError, NotionSyncError, SchemaError
 from notion_sync.status import read_events
 from schemas import Decoded, decode
-from sinks.export import RenderReport, render_export
+from sinks.export import RenderReport, render_export, workspace_name
 from sinks.manifest import build_manifest
 from sinks.store import DocumentStore, FileStore, atomic_write
 from streams.chunks import assemble
@@ -87,9 +87,14 @@ class ExportRecord:
             self.state = "running" if self.state == "requested" else self.state
         elif decoded.name == "DocumentDone":
             self.documents[record["document_id"]] = (
-                record["outcome"], record["document_kind"], record.get("reason"))
+                record["outcome"],
+                record["document_kind"],
+                record.get("reason"),
+            )
         elif decoded.name in ("ExportCompleted", "ExportFailed") and self.state not in (
-                "completed", "failed"):
+            "completed",
+            "failed",
+        ):
             self.state = "completed" if decoded.name == "ExportCompleted" else "failed"
             self.finished_at = record["finished_at"]
             self.out_dir = record.get("out_dir") or self.out_dir
@@ -129,17 +134,23 @@ def choose_export(
             raise TopicIncomplete(f"no export {export_id!r} on the export-events topic")
         if found.state != "completed":
             raise ConfigError(
-                f"export {export_id} is {found.state}; replay needs a completed export")
+                f"export {export_id} is {found.state}; replay needs a completed export"
+            )
         return found
-    done = [e for e in exports.values() if e.state == "completed"
-            and (token_ref is None or e.token_ref == token_ref)]
+    done = [
+        e
+        for e in exports.values()
+        if e.state == "completed" and (token_ref is None or e.token_ref == token_ref)
+    ]
     if not done:
         which = f" for token ref {token_ref!r}" if token_ref else ""
         raise TopicIncomplete(f"no completed export{which} on the export-events topic")
     refs = sorted({str(e.token_ref) for e in done})
     if token_ref is None and len(refs) > 1:
-        raise ConfigError(f"completed exports of several workspaces ({', '.join(refs)}): "
-                          "pick one with --token-ref")
+        raise ConfigError(
+            f"completed exports of several workspaces ({', '.join(refs)}): "
+            "pick one with --token-ref"
+        )
     return max(done, key=lambda e: (e.finished_at or 0, e.started_at or 0))
 
 
@@ -164,14 +175,16 @@ def _entities(bootstrap: str, topic: str, deadline: float) -> Iterator[tuple[Dec
     """Every decodable record of ``topic`` up to its current end, with its size in bytes."""
     from confluent_kafka import Consumer, KafkaException, TopicPartition
 
-    consumer = Consumer({
-        "bootstrap.servers": bootstrap,
-        "group.id": f"notion-sync-replay-{uuid.uuid4().hex}",  # never joined: assign() only
-        "enable.auto.commit": False,
-        "enable.auto.offset.store": False,
-        "auto.offset.reset": "earliest",
-        "log_level": 3,
-    })
+    consumer = Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": f"notion-sync-replay-{uuid.uuid4().hex}",  # never joined: assign() only
+            "enable.auto.commit": False,
+            "enable.auto.offset.store": False,
+            "auto.offset.reset": "earliest",
+            "log_level": 3,
+        }
+    )
     try:
         left = max(0.1, deadline - time.monotonic())
         try:
@@ -228,9 +241,13 @@ def replay_from_topic(
     assembled = export.included("assembled")
     unchanged = export.included("unchanged")
     # Unchanged documents were last written by an earlier export into the same directory.
-    earlier = {e.export_id for e in exports.values()
-               if e.export_id != export.export_id and e.out_dir == export.out_dir
-               and (e.started_at or 0) <= (export.started_at or 0)}
+    earlier = {
+        e.export_id
+        for e in exports.values()
+        if e.export_id != export.export_id
+        and e.out_dir == export.out_dir
+        and (e.started_at or 0) <= (export.started_at or 0)
+    }
     result = ReplayResult("topic", export.export_id)
     stored: set[str] = set()
     store.root.mkdir(parents=True, exist_ok=True)
@@ -240,7 +257,8 @@ def replay_from_topic(
             record = decoded.record
             doc_id, source = str(record.get("document_id")), record.get("export_id")
             wanted = (source == export.export_id and doc_id in assembled) or (
-                source in earlier and doc_id in unchanged)
+                source in earlier and doc_id in unchanged
+            )
             if not wanted:
                 continue
             folder = spool / str(source) / str(doc_id)
@@ -258,7 +276,8 @@ def replay_from_topic(
     if missing:
         raise TopicIncomplete(
             f"{len(missing)} of the export's {len(assembled | unchanged)} documents are not "
-            f"(complete) on {entities_topic}, e.g. {sorted(missing)[0]}")
+            f"(complete) on {entities_topic}, e.g. {sorted(missing)[0]}"
+        )
     result.documents = len(stored)
     result.seconds = time.monotonic() - started
     return result
@@ -275,8 +294,9 @@ def _spooled(folder: Path, count: int) -> list[tuple[str, bytes]] | None:
     return parts
 
 
-def link_files(store: DocumentStore, source: FileStore, target: FileStore,
-               doc_ids: Iterable[str]) -> tuple[int, int]:
+def link_files(
+    store: DocumentStore, source: FileStore, target: FileStore, doc_ids: Iterable[str]
+) -> tuple[int, int]:
     """Hard-link (else copy) each blob the documents use from ``source`` into ``target``.
 
     Returns (linked, missing). A missing blob is not fatal: the renderer reports it
@@ -305,16 +325,6 @@ def link_files(store: DocumentStore, source: FileStore, target: FileStore,
     return linked, missing
 
 
-def _workspace_name(store: DocumentStore) -> str:
-    """As :func:`streams.render.workspace_name` (not imported: it pulls in Faust)."""
-    users = store.get("users") or {}
-    for user in users.get("users") or []:
-        name = ((user.get("bot") or {}) if isinstance(user, dict) else {}).get("workspace_name")
-        if isinstance(name, str) and name:
-            return name
-    return "Notion"
-
-
 def render_replay(
     store: DocumentStore,
     files: FileStore,
@@ -327,14 +337,18 @@ def render_replay(
 ) -> ReplayResult:
     """Render the replayed documents into ``out_dir/<format>/`` and write its manifest."""
     started = time.monotonic()
-    result.report = render_export(store, files, formats, out_dir,
-                                  workspace_name=_workspace_name(store), only=only)
+    result.report = render_export(
+        store, files, formats, out_dir, workspace_name=workspace_name(store), only=only
+    )
     finished_at = int(time.time() * 1000)
     if export is not None:
         documents = export.manifest_documents()
     else:
-        documents = [(e["id"], ["assembled", e["kind"], None]) for e in store.entries()
-                     if only is None or e["id"] in only]
+        documents = [
+            (e["id"], ["assembled", e["kind"], None])
+            for e in store.entries()
+            if only is None or e["id"] in only
+        ]
     request = {
         "export_id": result.export_id,
         "token_ref": export.token_ref if export else None,
@@ -357,8 +371,13 @@ def render_replay(
         "notion_requests": 0,
         **result.detail,
     }
-    manifest = build_manifest(request, documents, dict(result.report.written), finished_at,
-                              extra={"render": result.report.summary(), "replay": replay})
+    manifest = build_manifest(
+        request,
+        documents,
+        dict(result.report.written),
+        finished_at,
+        extra={"render": result.report.summary(), "replay": replay},
+    )
     atomic_write(out_dir / "manifest.json", orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
     return result
 
@@ -380,8 +399,10 @@ def replay_from_disk(
     root = original_out / STATE_DIR
     store = DocumentStore(root)
     if not (root / "index").is_dir():
-        raise ConfigError(f"no notion-sync store at {root}: nothing to replay from "
-                          f"(the topics are unavailable: {reason})")
+        raise ConfigError(
+            f"no notion-sync store at {root}: nothing to replay from "
+            f"(the topics are unavailable: {reason})"
+        )
     disk_manifest = original_out / "manifest.json"
     export_id = export.export_id if export else None
     if export_id is None and disk_manifest.is_file():

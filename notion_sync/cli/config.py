@@ -19,8 +19,9 @@ def config() -> None:
 
 
 @config.command()
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True
+)
 @click.pass_obj
 def check(ctx: CliContext, fmt: str) -> None:
     """Validate notion-sync.yaml, .env and NOTION_SYNC_* together and print the result.

@@ -33,12 +33,20 @@ __all__ = ["main"]
     help="YAML settings file (default: ./notion-sync.yaml if present).",
 )
 @click.option("--log-level", default="WARNING", show_default=True, envvar="NOTION_SYNC_LOG_LEVEL")
-@click.option("--log-format", type=click.Choice(["text", "json"]), default=None,
-              envvar="NOTION_SYNC_WORKER__LOG_FORMAT",
-              help="text (default) or json: one JSON object per line, tokens redacted.")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default=None,
+    envvar="NOTION_SYNC_WORKER__LOG_FORMAT",
+    help="text (default) or json: one JSON object per line, tokens redacted.",
+)
 @click.pass_context
-def main(ctx: click.Context, config_file: Path | None, log_level: str,
-         log_format: Literal["text", "json"] | None) -> None:
+def main(
+    ctx: click.Context,
+    config_file: Path | None,
+    log_level: str,
+    log_format: Literal["text", "json"] | None,
+) -> None:
     """Export whole Notion workspaces through a Kafka streaming pipeline."""
     configure_logging(log_level, log_format or "text")
     overrides = {"worker": {"log_format": log_format}} if log_format else {}

@@ -35,9 +35,15 @@ from streams.topics import TopicNames
 __all__ = ["replay"]
 
 
-def _from_topic(bootstrap: str, names: TopicNames, export: ExportRecord,
-                exports: dict[str, ExportRecord], formats: list[str], out_dir: Path,
-                timeout: float) -> ReplayResult:
+def _from_topic(
+    bootstrap: str,
+    names: TopicNames,
+    export: ExportRecord,
+    exports: dict[str, ExportRecord],
+    formats: list[str],
+    out_dir: Path,
+    timeout: float,
+) -> ReplayResult:
     store_root = out_dir / STATE_DIR
     store = DocumentStore(store_root)
     result = replay_from_topic(bootstrap, names.entities, export, exports, store, timeout=timeout)
@@ -45,8 +51,9 @@ def _from_topic(bootstrap: str, names: TopicNames, export: ExportRecord,
     original = FileStore(Path(export.out_dir or ".") / STATE_DIR)
     result.files_linked, result.files_missing = link_files(store, original, files, store.ids())
     result.detail = {"topic": names.entities, "broker": bootstrap}
-    return render_replay(store, files, formats, out_dir, result,
-                         export=export, only=export.included())
+    return render_replay(
+        store, files, formats, out_dir, result, export=export, only=export.included()
+    )
 
 
 @click.command()
@@ -54,18 +61,44 @@ def _from_topic(bootstrap: str, names: TopicNames, export: ExportRecord,
 @click.option("--export-id", help="The export to replay.")
 @click.option("--latest", is_flag=True, help="Replay the latest completed export.")
 @click.option("--token-ref", help="With --latest: the workspace (credential name) to pick.")
-@click.option("--format", "formats", required=True,
-              help="Comma-separated formats to render: json, markdown, html, csv.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
-              help="Directory for the re-rendered trees (a new one is best).")
-@click.option("--from", "from_dir", type=click.Path(path_type=Path),
-              help="The export's original output directory, for when the topics are gone.")
-@click.option("--timeout", type=float, default=300.0, show_default=True,
-              help="Give up reading the topics after SECONDS.")
+@click.option(
+    "--format",
+    "formats",
+    required=True,
+    help="Comma-separated formats to render: json, markdown, html, csv.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Directory for the re-rendered trees (a new one is best).",
+)
+@click.option(
+    "--from",
+    "from_dir",
+    type=click.Path(path_type=Path),
+    help="The export's original output directory, for when the topics are gone.",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=300.0,
+    show_default=True,
+    help="Give up reading the topics after SECONDS.",
+)
 @click.pass_obj
-def replay(ctx: CliContext, broker: str | None, export_id: str | None, latest: bool,
-           token_ref: str | None, formats: str, out_dir: Path, from_dir: Path | None,
-           timeout: float) -> None:
+def replay(
+    ctx: CliContext,
+    broker: str | None,
+    export_id: str | None,
+    latest: bool,
+    token_ref: str | None,
+    formats: str,
+    out_dir: Path,
+    from_dir: Path | None,
+    timeout: float,
+) -> None:
     """Re-render an export from the retained topics (else its store on disk); no Notion requests."""
     if (export_id is None) == (not latest):
         raise click.UsageError("give exactly one of --export-id ID and --latest")
@@ -99,10 +132,12 @@ def replay(ctx: CliContext, broker: str | None, export_id: str | None, latest: b
         if original is None:
             raise click.ClickException(
                 f"cannot replay from the topics ({reason}); pass --from ORIGINAL_OUT_DIR "
-                "to replay from the export's store on disk")
+                "to replay from the export's store on disk"
+            )
         try:
-            result = replay_from_disk(original, wanted, out_dir, export=export,
-                                      reason=reason or "topics unavailable")
+            result = replay_from_disk(
+                original, wanted, out_dir, export=export, reason=reason or "topics unavailable"
+            )
         except NotionSyncError as exc:
             raise fail(exc) from exc
         source = f"disk store {original / STATE_DIR} (topics unavailable: {reason})"
@@ -110,10 +145,14 @@ def replay(ctx: CliContext, broker: str | None, export_id: str | None, latest: b
         source = f"topic {names.entities} ({result.chunks} chunks, {result.bytes_read} bytes)"
     written = ", ".join(f"{fmt} {n}" for fmt, n in sorted(result.report.written.items()))
     click.echo(f"replayed export {result.export_id or '?'} from {source}")
-    click.echo(f"  {result.documents} documents in {result.seconds:.1f}s into {out_dir}: "
-               f"{written or 'nothing written'}; 0 Notion requests")
+    click.echo(
+        f"  {result.documents} documents in {result.seconds:.1f}s into {out_dir}: "
+        f"{written or 'nothing written'}; 0 Notion requests"
+    )
     if result.files_missing:
-        click.echo(f"  {result.files_missing} downloaded files were missing from the original "
-                   "file store; they link to their (expired) URLs")
+        click.echo(
+            f"  {result.files_missing} downloaded files were missing from the original "
+            "file store; they link to their (expired) URLs"
+        )
     for doc_id, problem in sorted(result.report.problems.items()):
         click.echo(f"  problem {doc_id}: {problem}")

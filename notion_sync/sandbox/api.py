@@ -40,8 +40,14 @@ JSONHandler = Callable[[web.Request], Awaitable[JSON]]
 
 def list_body(results: list[Any], cursor: str | None, has_more: bool, type_: str) -> JSON:
     """A Notion list response."""
-    return {"object": "list", "results": results, "next_cursor": cursor, "has_more": has_more,
-            "type": type_, type_: {}}
+    return {
+        "object": "list",
+        "results": results,
+        "next_cursor": cursor,
+        "has_more": has_more,
+        "type": type_,
+        type_: {},
+    }
 
 
 async def json_body(request: web.Request) -> JSON:
@@ -85,8 +91,10 @@ class NotionAPI:
 
     # -- helpers ------------------------------------------------------------------------
     def _query_paging(self, request: web.Request) -> tuple[Any, int]:
-        return (request.query.get("start_cursor"),
-                parse_page_size(request.query.get("page_size"), "query"))
+        return (
+            request.query.get("start_cursor"),
+            parse_page_size(request.query.get("page_size"), "query"),
+        )
 
     # -- search and users -----------------------------------------------------------------
     async def search(self, request: web.Request) -> JSON:
@@ -98,28 +106,46 @@ class NotionAPI:
         filt = body.get("filter")
         if filt is not None:
             value = filt.get("value") if isinstance(filt, dict) else None
-            if (not isinstance(filt, dict) or filt.get("property") != "object"
-                    or value not in ("page", "data_source")):
+            if (
+                not isinstance(filt, dict)
+                or filt.get("property") != "object"
+                or value not in ("page", "data_source")
+            ):
                 raise validation_error(
-                    "body failed validation: body.filter.value should be `\"page\"` or "
-                    f"`\"data_source\"`, instead was `{value!r}`.")
+                    'body failed validation: body.filter.value should be `"page"` or '
+                    f'`"data_source"`, instead was `{value!r}`.'
+                )
             kind = Kind.PAGE if value == "page" else Kind.DATA_SOURCE
         ascending = False
         sort = body.get("sort")
         if sort is not None:
-            if (not isinstance(sort, dict) or sort.get("timestamp") != "last_edited_time"
-                    or sort.get("direction") not in ("ascending", "descending")):
-                raise validation_error("body failed validation: body.sort should be "
-                                       "`{\"timestamp\": \"last_edited_time\", \"direction\": "
-                                       "\"ascending\" | \"descending\"}`.")
+            if (
+                not isinstance(sort, dict)
+                or sort.get("timestamp") != "last_edited_time"
+                or sort.get("direction") not in ("ascending", "descending")
+            ):
+                raise validation_error(
+                    "body failed validation: body.sort should be "
+                    '`{"timestamp": "last_edited_time", "direction": '
+                    '"ascending" | "descending"}`.'
+                )
             ascending = sort["direction"] == "ascending"
         page_size = parse_page_size(body.get("page_size"), "body")
         entries = self.state.search_entries(query, kind, ascending)
-        chunk, cursor, more = paginate(self.seed, f"search:{query}:{kind}:{ascending}", entries,
-                                       body.get("start_cursor"), page_size, "body")
-        results = [page_object(self.ws, self.ws.pages[i]) if k == Kind.PAGE
-                   else data_source_object(self.ws, self.ws.data_sources[i])
-                   for _, k, i in chunk]
+        chunk, cursor, more = paginate(
+            self.seed,
+            f"search:{query}:{kind}:{ascending}",
+            entries,
+            body.get("start_cursor"),
+            page_size,
+            "body",
+        )
+        results = [
+            page_object(self.ws, self.ws.pages[i])
+            if k == Kind.PAGE
+            else data_source_object(self.ws, self.ws.data_sources[i])
+            for _, k, i in chunk
+        ]
         return list_body(results, cursor, more, "page_or_data_source")
 
     async def list_users(self, request: web.Request) -> JSON:
@@ -142,8 +168,9 @@ class NotionAPI:
         body = page_object(self.ws, page)
         wanted = request.query.getall("filter_properties", [])
         if wanted:
-            body["properties"] = {k: v for k, v in body["properties"].items()
-                                  if v["id"] in wanted or k in wanted}
+            body["properties"] = {
+                k: v for k, v in body["properties"].items() if v["id"] in wanted or k in wanted
+            }
         return body
 
     async def get_property(self, request: web.Request) -> JSON:
@@ -151,15 +178,17 @@ class NotionAPI:
 
         page = self.state.shared_page(request.match_info["id"])
         wanted = unquote(request.match_info["property_id"])
-        values = (row_values(self.ws, page) if page.parent_kind == "data_source"
-                  else page_properties(self.ws, page)[0])
+        values = (
+            row_values(self.ws, page)
+            if page.parent_kind == "data_source"
+            else page_properties(self.ws, page)[0]
+        )
         prop = next((p for p in values.values() if unquote(p["id"]) == wanted), None)
         if prop is None:
             raise not_found("property", wanted)
         type_ = prop["type"]
         if type_ not in PAGINATED_TYPES:
-            return {"object": "property_item", "id": prop["id"], "type": type_,
-                    type_: prop[type_]}
+            return {"object": "property_item", "id": prop["id"], "type": type_, type_: prop[type_]}
         if type_ == "rollup":
             items: list[Any] = []
         elif type_ == "relation":
@@ -167,17 +196,26 @@ class NotionAPI:
         else:
             items = list(prop[type_])
         start, size = self._query_paging(request)
-        chunk, cursor, more = paginate(self.seed, f"prop:{page.id}:{prop['id']}", items, start,
-                                       size, "query")
-        results = [{"object": "property_item", "id": prop["id"], "type": type_, type_: item}
-                   for item in chunk]
+        chunk, cursor, more = paginate(
+            self.seed, f"prop:{page.id}:{prop['id']}", items, start, size, "query"
+        )
+        results = [
+            {"object": "property_item", "id": prop["id"], "type": type_, type_: item}
+            for item in chunk
+        ]
         body = list_body(results, cursor, more, "property_item")
         next_url = None
         if cursor:
-            next_url = (f"{self.state.base_url}/v1/pages/{page.id}/properties/{prop['id']}"
-                        f"?start_cursor={cursor}")
-        body["property_item"] = {"id": prop["id"], "next_url": next_url, "type": type_,
-                                 type_: prop["rollup"] if type_ == "rollup" else {}}
+            next_url = (
+                f"{self.state.base_url}/v1/pages/{page.id}/properties/{prop['id']}"
+                f"?start_cursor={cursor}"
+            )
+        body["property_item"] = {
+            "id": prop["id"],
+            "next_url": next_url,
+            "type": type_,
+            type_: prop["rollup"] if type_ == "rollup" else {},
+        }
         return body
 
     # -- blocks ---------------------------------------------------------------------------
@@ -210,8 +248,9 @@ class NotionAPI:
         start, size = self._query_paging(request)
         children: list[Block] = []
         if page is not None:
-            children = (self.state.tree(page.idx).top if block is None
-                        else self.state.children_of(block))
+            children = (
+                self.state.tree(page.idx).top if block is None else self.state.children_of(block)
+            )
         scope = f"children:{request.match_info['id'].replace('-', '').lower()}"
         chunk, cursor, more = paginate(self.seed, scope, children, start, size, "query")
         owner = page if page is not None else self.ws.pages[0]
@@ -246,8 +285,10 @@ class NotionAPI:
             def row_of(idx: int) -> Any:
                 if idx not in cache:
                     page = self.ws.pages[idx]
-                    times = {"created_time": page_object(self.ws, page)["created_time"],
-                             "last_edited_time": page_object(self.ws, page)["last_edited_time"]}
+                    times = {
+                        "created_time": page_object(self.ws, page)["created_time"],
+                        "last_edited_time": page_object(self.ws, page)["last_edited_time"],
+                    }
                     cache[idx] = (row_values(self.ws, page), times)
                 return cache[idx]
 
@@ -257,31 +298,47 @@ class NotionAPI:
             if sorts:
                 rows = sort_rows(rows, sorts, row_of)
         scope = f"query:{ds.id}:{orjson.dumps(filt).decode()}:{orjson.dumps(sorts).decode()}"
-        chunk, cursor, more = paginate(self.seed, scope, rows, body.get("start_cursor"),
-                                       page_size, "body")
+        chunk, cursor, more = paginate(
+            self.seed, scope, rows, body.get("start_cursor"), page_size, "body"
+        )
         results = [page_object(self.ws, self.ws.pages[r]) for r in chunk]
         wanted = request.query.getall("filter_properties", [])
         if wanted:
             for result in results:
-                result["properties"] = {k: v for k, v in result["properties"].items()
-                                        if v["id"] in wanted or k in wanted}
+                result["properties"] = {
+                    k: v
+                    for k, v in result["properties"].items()
+                    if v["id"] in wanted or k in wanted
+                }
         return list_body(results, cursor, more, "page_or_data_source")
 
     # -- comments ---------------------------------------------------------------------------
     async def list_comments(self, request: web.Request) -> JSON:
         raw = request.query.get("block_id")
         if not raw:
-            raise validation_error("query failed validation: query.block_id should be defined, "
-                                   "instead was `undefined`.")
+            raise validation_error(
+                "query failed validation: query.block_id should be defined, "
+                "instead was `undefined`."
+            )
         _, page, block, _ = self._locate(raw)
         start, size = self._query_paging(request)
         comments: list[JSON] = []
         if page is not None and block is None:
-            comments = comment_objects(self.ws, page, {"type": "page_id", "page_id": page.id},
-                                       page_comment_count(self.ws, page), 0)
+            comments = comment_objects(
+                self.ws,
+                page,
+                {"type": "page_id", "page_id": page.id},
+                page_comment_count(self.ws, page),
+                0,
+            )
         elif page is not None and block is not None:
-            comments = comment_objects(self.ws, page, {"type": "block_id", "block_id": block.id},
-                                       block.comment_count, block.seq << 12)
+            comments = comment_objects(
+                self.ws,
+                page,
+                {"type": "block_id", "block_id": block.id},
+                block.comment_count,
+                block.seq << 12,
+            )
         scope = f"comments:{raw.replace('-', '').lower()}"
         chunk, cursor, more = paginate(self.seed, scope, comments, start, size, "query")
         return list_body(chunk, cursor, more, "comment")

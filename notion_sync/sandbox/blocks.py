@@ -26,21 +26,71 @@ from .richtext import (
     text_item,
 )
 
-__all__ = ["ALL_BLOCK_TYPES", "CONTAINER_SEQ", "MENTION_KINDS", "Block", "PageTree",
-           "build_tree", "rich_text"]
+__all__ = [
+    "ALL_BLOCK_TYPES",
+    "CONTAINER_SEQ",
+    "MENTION_KINDS",
+    "Block",
+    "PageTree",
+    "build_tree",
+    "rich_text",
+]
 
 JSON = dict[str, Any]
 
 #: Every block type of API version 2025-09-03 the sandbox generates.
 ALL_BLOCK_TYPES = (
-    "paragraph", "heading_1", "heading_2", "heading_3", "bulleted_list_item",
-    "numbered_list_item", "to_do", "toggle", "quote", "callout", "code", "equation",
-    "divider", "table", "table_row", "column_list", "column", "synced_block", "child_page",
-    "child_database", "link_to_page", "bookmark", "embed", "link_preview", "image", "video",
-    "pdf", "file", "audio", "table_of_contents", "breadcrumb", "template", "unsupported", "tab",
+    "paragraph",
+    "heading_1",
+    "heading_2",
+    "heading_3",
+    "bulleted_list_item",
+    "numbered_list_item",
+    "to_do",
+    "toggle",
+    "quote",
+    "callout",
+    "code",
+    "equation",
+    "divider",
+    "table",
+    "table_row",
+    "column_list",
+    "column",
+    "synced_block",
+    "child_page",
+    "child_database",
+    "link_to_page",
+    "bookmark",
+    "embed",
+    "link_preview",
+    "image",
+    "video",
+    "pdf",
+    "file",
+    "audio",
+    "table_of_contents",
+    "breadcrumb",
+    "template",
+    "unsupported",
+    "tab",
 )
-CODE_LANGUAGES = ["python", "javascript", "typescript", "rust", "go", "sql", "bash", "json",
-                  "yaml", "plain text", "mermaid", "c++", "html", "markdown"]
+CODE_LANGUAGES = [
+    "python",
+    "javascript",
+    "typescript",
+    "rust",
+    "go",
+    "sql",
+    "bash",
+    "json",
+    "yaml",
+    "plain text",
+    "mermaid",
+    "c++",
+    "html",
+    "markdown",
+]
 EMOJIS = ["💡", "⚠️", "📌", "✅", "🔥", "🧪", "📝", "🚀"]
 #: Sequence number of the toggle that holds a page's block-parented sub-pages.
 CONTAINER_SEQ = 1
@@ -81,8 +131,12 @@ def rich_text(ws: Workspace, rng: random.Random, mentions: bool = True) -> list[
     for _ in range(rng.randint(1, 4)):
         roll = rng.random()
         if roll < 0.55:
-            items.append(text_item(sentence(rng, 2, 9) + " ",
-                                   ann=random_annotations(rng) if rng.random() < 0.4 else None))
+            items.append(
+                text_item(
+                    sentence(rng, 2, 9) + " ",
+                    ann=random_annotations(rng) if rng.random() < 0.4 else None,
+                )
+            )
         elif roll < 0.65:
             items.append(text_item("a link ", link=f"https://example.com/{rng.randrange(999)}"))
         elif roll < 0.72:
@@ -102,21 +156,31 @@ def random_mention(ws: Workspace, rng: random.Random, kind: str | None = None) -
         return page_mention(ws.pages[rng.randrange(len(ws.pages))])
     if kind == "database":
         db = ws.databases[rng.randrange(len(ws.databases))]
-        return mention_item({"type": "database", "database": {"id": db.id}}, db.title,
-                            f"https://www.notion.so/{db.id.replace('-', '')}")
+        return mention_item(
+            {"type": "database", "database": {"id": db.id}},
+            db.title,
+            f"https://www.notion.so/{db.id.replace('-', '')}",
+        )
     if kind == "user":
         user = ws.users[rng.randrange(len(ws.users))]
-        return mention_item({"type": "user", "user": {"object": "user", "id": user.id}},
-                            f"@{user.name}")
+        return mention_item(
+            {"type": "user", "user": {"object": "user", "id": user.id}}, f"@{user.name}"
+        )
     if kind == "date":
         day = 1 + rng.randrange(28)
         date: dict[str, str | None]
         if rng.random() < 0.5:
-            date = {"start": f"2025-0{1 + rng.randrange(9)}-{day:02d}", "end": None,
-                    "time_zone": None}
+            date = {
+                "start": f"2025-0{1 + rng.randrange(9)}-{day:02d}",
+                "end": None,
+                "time_zone": None,
+            }
         else:
-            date = {"start": f"2025-03-{day:02d}T09:30:00.000+02:00",
-                    "end": f"2025-03-{day:02d}T11:00:00.000+02:00", "time_zone": None}
+            date = {
+                "start": f"2025-03-{day:02d}T09:30:00.000+02:00",
+                "end": f"2025-03-{day:02d}T11:00:00.000+02:00",
+                "time_zone": None,
+            }
         return mention_item({"type": "date", "date": date}, str(date["start"]))
     url = f"https://github.com/example/repo/pull/{rng.randrange(1, 999)}"
     return mention_item({"type": "link_preview", "link_preview": {"url": url}}, url, url)
@@ -124,9 +188,11 @@ def random_mention(ws: Workspace, rng: random.Random, kind: str | None = None) -
 
 def page_mention(page: PageNode) -> JSON:
     """A page mention; pages the integration cannot see show as "Untitled"."""
-    return mention_item({"type": "page", "page": {"id": page.id}},
-                        page.title if page.shared else "Untitled",
-                        f"https://www.notion.so/{page.id.replace('-', '')}")
+    return mention_item(
+        {"type": "page", "page": {"id": page.id}},
+        page.title if page.shared else "Untitled",
+        f"https://www.notion.so/{page.id.replace('-', '')}",
+    )
 
 
 class _TreeBuilder:
@@ -143,12 +209,14 @@ class _TreeBuilder:
         self.showcase_original = showcase_original
 
     # -- primitives -------------------------------------------------------------------
-    def new(self, type_: str, content: JSON, parent: Block | None,
-            children: list[Block] | None = None) -> Block:
+    def new(
+        self, type_: str, content: JSON, parent: Block | None, children: list[Block] | None = None
+    ) -> Block:
         self.seq += 1
         block_id = encode_id(self.seed, Kind.BLOCK, self.page.idx, self.seq)
-        parent_type, parent_id = ("page_id", self.page.id) if parent is None else (
-            "block_id", parent.id)
+        parent_type, parent_id = (
+            ("page_id", self.page.id) if parent is None else ("block_id", parent.id)
+        )
         block = Block(block_id, self.seq, type_, content, parent_type, parent_id)
         if digest(self.seed, "block-comments", block_id) % BLOCK_COMMENT_MODULUS == 0:
             block.comment_count = 1 + digest(self.seed, "bc-n", block_id) % 3
@@ -171,19 +239,25 @@ class _TreeBuilder:
 
     def media(self, type_: str, ext: str, hosted: bool) -> JSON:
         name = f"{type_}-{self.seq + 1}.{ext}"
-        body: JSON = {"caption": [text_item(f"{type_} caption")] if self.rng.random() < 0.5
-                      else []}
+        body: JSON = {"caption": [text_item(f"{type_} caption")] if self.rng.random() < 0.5 else []}
         if hosted:
             file_id = encode_id(self.seed, Kind.FILE, self.page.idx, 10_000 + self.seq + 1)
             ref = FileRef(file_id, name)
             body.update({"type": "file", "file": ref})
-            self.files.append((encode_id(self.seed, Kind.BLOCK, self.page.idx, self.seq + 1),
-                               "file", ref, name))
+            self.files.append(
+                (encode_id(self.seed, Kind.BLOCK, self.page.idx, self.seq + 1), "file", ref, name)
+            )
         else:
             url = f"https://upload.wikimedia.org/sandbox/{name}"
             body.update({"type": "external", "external": {"url": url}})
-            self.files.append((encode_id(self.seed, Kind.BLOCK, self.page.idx, self.seq + 1),
-                               "external", None, name))
+            self.files.append(
+                (
+                    encode_id(self.seed, Kind.BLOCK, self.page.idx, self.seq + 1),
+                    "external",
+                    None,
+                    name,
+                )
+            )
         if type_ == "file":
             body["name"] = name
         return body
@@ -198,23 +272,44 @@ class _TreeBuilder:
         if type_ == "callout":
             content["icon"] = {"type": "emoji", "emoji": self.rng.choice(EMOJIS)}
         block = self.new(type_, content, parent)
-        nest = type_ in ("toggle", "bulleted_list_item", "numbered_list_item", "to_do",
-                         "quote", "callout") or content.get("is_toggleable")
-        if nest and depth < 3 and (type_ == "toggle" or content.get("is_toggleable")
-                                   or self.rng.random() < 0.35):
-            kids = [self.random_block(depth + 1, list_type=type_)
-                    for _ in range(self.rng.randint(1, 3))]
+        nest = type_ in (
+            "toggle",
+            "bulleted_list_item",
+            "numbered_list_item",
+            "to_do",
+            "quote",
+            "callout",
+        ) or content.get("is_toggleable")
+        if (
+            nest
+            and depth < 3
+            and (type_ == "toggle" or content.get("is_toggleable") or self.rng.random() < 0.35)
+        ):
+            kids = [
+                self.random_block(depth + 1, list_type=type_) for _ in range(self.rng.randint(1, 3))
+            ]
             self.adopt(block, kids)
         return block
 
     def table(self) -> Block:
         width = self.rng.randint(2, 4)
-        block = self.new("table", {"table_width": width,
-                                   "has_column_header": self.rng.random() < 0.6,
-                                   "has_row_header": self.rng.random() < 0.3}, None)
-        rows = [self.new("table_row", {"cells": [[text_item(f"r{r}c{c}")] if (r + c) % 5
-                                                 else [] for c in range(width)]}, block)
-                for r in range(self.rng.randint(2, 5))]
+        block = self.new(
+            "table",
+            {
+                "table_width": width,
+                "has_column_header": self.rng.random() < 0.6,
+                "has_row_header": self.rng.random() < 0.3,
+            },
+            None,
+        )
+        rows = [
+            self.new(
+                "table_row",
+                {"cells": [[text_item(f"r{r}c{c}")] if (r + c) % 5 else [] for c in range(width)]},
+                block,
+            )
+            for r in range(self.rng.randint(2, 5))
+        ]
         self.adopt(block, rows)
         return block
 
@@ -234,8 +329,9 @@ class _TreeBuilder:
         return block
 
     def synced_reference(self, original_id: str) -> Block:
-        block = self.new("synced_block", {"synced_from": {"type": "block_id",
-                                                          "block_id": original_id}}, None)
+        block = self.new(
+            "synced_block", {"synced_from": {"type": "block_id", "block_id": original_id}}, None
+        )
         block.has_children = True
         block.synced_from = original_id
         return block
@@ -244,8 +340,9 @@ class _TreeBuilder:
         block = self.new("tab", {}, None)
         tabs = []
         for name in ("Overview", "Details"):
-            para = self.new("paragraph", {"rich_text": [text_item(name)], "color": "default"},
-                            block)
+            para = self.new(
+                "paragraph", {"rich_text": [text_item(name)], "color": "default"}, block
+            )
             self.adopt(para, [self.text_block("paragraph", 3) for _ in range(2)])
             tabs.append(para)
         self.adopt(block, tabs)
@@ -263,11 +360,17 @@ class _TreeBuilder:
         rng = self.rng
         if type_ == "code":
             code = f"def f(x):\n    return x * {rng.randint(2, 9)}\n"
-            return self.new("code", {"caption": [], "rich_text": [text_item(code)],
-                                     "language": rng.choice(CODE_LANGUAGES)}, None)
+            return self.new(
+                "code",
+                {
+                    "caption": [],
+                    "rich_text": [text_item(code)],
+                    "language": rng.choice(CODE_LANGUAGES),
+                },
+                None,
+            )
         if type_ == "equation":
-            return self.new("equation", {"expression": "\\int_0^1 x^2\\,dx = \\frac{1}{3}"},
-                            None)
+            return self.new("equation", {"expression": "\\int_0^1 x^2\\,dx = \\frac{1}{3}"}, None)
         if type_ in ("divider", "breadcrumb"):
             return self.new(type_, {}, None)
         if type_ == "table_of_contents":
@@ -276,11 +379,15 @@ class _TreeBuilder:
             url = f"https://example.com/{type_}/{rng.randrange(1000)}"
             return self.new(type_, {"caption": [], "url": url}, None)
         if type_ == "link_preview":
-            return self.new(type_, {"url": f"https://github.com/example/repo/issues/"
-                                           f"{rng.randrange(1, 500)}"}, None)
+            return self.new(
+                type_,
+                {"url": f"https://github.com/example/repo/issues/{rng.randrange(1, 500)}"},
+                None,
+            )
         if type_ in ("image", "video", "pdf", "file", "audio"):
-            ext = {"image": "png", "video": "mp4", "pdf": "pdf", "file": "txt",
-                   "audio": "mp3"}[type_]
+            ext = {"image": "png", "video": "mp4", "pdf": "pdf", "file": "txt", "audio": "mp3"}[
+                type_
+            ]
             hosted = rng.random() < 0.7
             return self.new(type_, self.media(type_, ext, hosted), None)
         if type_ == "table":
@@ -309,45 +416,73 @@ class _TreeBuilder:
         if roll < 0.40 or depth >= 3:
             return self.text_block("paragraph", depth)
         if roll < 0.55:
-            return self.text_block(rng.choice(["bulleted_list_item", "numbered_list_item"]),
-                                   depth)
+            return self.text_block(rng.choice(["bulleted_list_item", "numbered_list_item"]), depth)
         if roll < 0.65:
             return self.text_block(rng.choice(["heading_1", "heading_2", "heading_3"]), depth)
         if roll < 0.75:
             return self.text_block(rng.choice(["to_do", "toggle", "quote", "callout"]), depth)
         if depth > 0:
             return self.text_block("paragraph", depth)
-        return self.special(rng.choice([
-            "code", "equation", "divider", "bookmark", "embed", "link_preview", "image",
-            "video", "pdf", "file", "audio", "table", "column_list", "link_to_page",
-            "table_of_contents", "breadcrumb"]), depth)
+        return self.special(
+            rng.choice(
+                [
+                    "code",
+                    "equation",
+                    "divider",
+                    "bookmark",
+                    "embed",
+                    "link_preview",
+                    "image",
+                    "video",
+                    "pdf",
+                    "file",
+                    "audio",
+                    "table",
+                    "column_list",
+                    "link_to_page",
+                    "table_of_contents",
+                    "breadcrumb",
+                ]
+            ),
+            depth,
+        )
 
     def showcase(self) -> list[Block]:
         """Every block type, every annotation and every mention kind at least once."""
-        out = [self.new("paragraph", {"rich_text": all_annotations_showcase(),
-                                      "color": "default"}, None)]
+        out = [
+            self.new(
+                "paragraph", {"rich_text": all_annotations_showcase(), "color": "default"}, None
+            )
+        ]
         mentions = [page_mention(self.ws.pages[0])]
         unshared = [p for p in self.ws.pages if not p.shared]
         if unshared:
             mentions.append(page_mention(unshared[0]))
         mentions += [random_mention(self.ws, self.rng, kind) for kind in MENTION_KINDS[1:]]
-        out.append(self.new("paragraph", {"rich_text": mentions, "color": "blue_background"},
-                            None))
+        out.append(self.new("paragraph", {"rich_text": mentions, "color": "blue_background"}, None))
         for level in (1, 2, 3):
-            heading = self.new(f"heading_{level}", {"rich_text": [text_item(f"Heading {level}")],
-                                                   "is_toggleable": level == 2,
-                                                   "color": "default"}, None)
+            heading = self.new(
+                f"heading_{level}",
+                {
+                    "rich_text": [text_item(f"Heading {level}")],
+                    "is_toggleable": level == 2,
+                    "color": "default",
+                },
+                None,
+            )
             if level == 2:
                 self.adopt(heading, [self.text_block("paragraph", 1)])
             out.append(heading)
         # Lists nested four levels deep.
         for list_type in ("bulleted_list_item", "numbered_list_item"):
-            top = self.new(list_type, {"rich_text": [text_item("level 0")], "color": "default"},
-                           None)
+            top = self.new(
+                list_type, {"rich_text": [text_item("level 0")], "color": "default"}, None
+            )
             cur = top
             for lvl in range(1, 4):
-                kid = self.new(list_type, {"rich_text": [text_item(f"level {lvl}")],
-                                           "color": "default"}, cur)
+                kid = self.new(
+                    list_type, {"rich_text": [text_item(f"level {lvl}")], "color": "default"}, cur
+                )
                 self.adopt(cur, [kid])
                 cur = kid
             out.append(top)
@@ -356,22 +491,55 @@ class _TreeBuilder:
             if not block.children:
                 self.adopt(block, [self.text_block("paragraph", 3)])
             out.append(block)
-        for type_ in ("code", "equation", "divider", "table", "column_list", "synced_block",
-                      "bookmark", "embed", "link_preview", "image", "video", "pdf", "file",
-                      "audio", "table_of_contents", "breadcrumb", "template", "unsupported",
-                      "tab"):
+        for type_ in (
+            "code",
+            "equation",
+            "divider",
+            "table",
+            "column_list",
+            "synced_block",
+            "bookmark",
+            "embed",
+            "link_preview",
+            "image",
+            "video",
+            "pdf",
+            "file",
+            "audio",
+            "table_of_contents",
+            "breadcrumb",
+            "template",
+            "unsupported",
+            "tab",
+        ):
             out.append(self.special(type_, 0))
         for lang in ("python", "rust", "sql"):
-            out.append(self.new("code", {"caption": [text_item(lang)], "language": lang,
-                                         "rich_text": [text_item(f"-- {lang} sample")]}, None))
-        out.append(self.new("link_to_page", {"type": "page_id",
-                                             "page_id": self.ws.pages[0].id}, None))
+            out.append(
+                self.new(
+                    "code",
+                    {
+                        "caption": [text_item(lang)],
+                        "language": lang,
+                        "rich_text": [text_item(f"-- {lang} sample")],
+                    },
+                    None,
+                )
+            )
+        out.append(
+            self.new("link_to_page", {"type": "page_id", "page_id": self.ws.pages[0].id}, None)
+        )
         if self.ws.databases:
-            out.append(self.new("link_to_page", {"type": "database_id",
-                                                 "database_id": self.ws.databases[0].id}, None))
+            out.append(
+                self.new(
+                    "link_to_page",
+                    {"type": "database_id", "database_id": self.ws.databases[0].id},
+                    None,
+                )
+            )
         if unshared:
-            out.append(self.new("link_to_page", {"type": "page_id", "page_id": unshared[0].id},
-                                None))
+            out.append(
+                self.new("link_to_page", {"type": "page_id", "page_id": unshared[0].id}, None)
+            )
         return out
 
     def build(self) -> PageTree:
@@ -379,8 +547,9 @@ class _TreeBuilder:
         container = None
         if page.block_children:
             # Created first, so its id is always (page, 1): sub-pages point at it.
-            container = self.new("toggle", {"rich_text": [text_item("Sub-pages")],
-                                            "color": "default"}, None)
+            container = self.new(
+                "toggle", {"rich_text": [text_item("Sub-pages")], "color": "default"}, None
+            )
         content: list[Block] = []
         if page.special == "showcase":
             content = self.showcase()
@@ -392,28 +561,46 @@ class _TreeBuilder:
                 if len(content) % 50 == 0:
                     content.append(self.random_block(0))
                 else:
-                    content.append(self.new("paragraph", {
-                        "rich_text": [text_item(f"Paragraph {len(content)}. "
-                                                + sentence(self.rng, 3, 8))],
-                        "color": "default"}, None))
+                    content.append(
+                        self.new(
+                            "paragraph",
+                            {
+                                "rich_text": [
+                                    text_item(
+                                        f"Paragraph {len(content)}. " + sentence(self.rng, 3, 8)
+                                    )
+                                ],
+                                "color": "default",
+                            },
+                            None,
+                        )
+                    )
         while len(content) < page.top_count:
             content.append(self.random_block(0))
-        del content[page.top_count:]
+        del content[page.top_count :]
         # child_page / child_database blocks: their ids are the page's / database's id.
         links: list[Block] = []
         nested: list[Block] = []
         for child_idx in page.child_pages or ():
             child = self.ws.pages[child_idx]
-            link = Block(child.id, -1, "child_page", {"title": child.title}, "page_id",
-                         page.id, has_children=child.top_level_total > 0)
+            link = Block(
+                child.id,
+                -1,
+                "child_page",
+                {"title": child.title},
+                "page_id",
+                page.id,
+                has_children=child.top_level_total > 0,
+            )
             (nested if child.parent_kind == "block" else links).append(link)
         if container is not None:
             self.adopt(container, nested)
             links.append(container)
         for db_idx in page.child_dbs or ():
             db = self.ws.databases[db_idx]
-            links.append(Block(db.id, -1, "child_database", {"title": db.title}, "page_id",
-                               page.id))
+            links.append(
+                Block(db.id, -1, "child_database", {"title": db.title}, "page_id", page.id)
+            )
         for link in links:
             content.insert(self.rng.randint(0, len(content)), link)
         return PageTree(page.idx, content, self.index, self.files)

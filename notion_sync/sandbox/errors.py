@@ -14,8 +14,9 @@ class NotionAPIError(Exception):
     :param retry_after: seconds for the ``Retry-After`` header (429 only).
     """
 
-    def __init__(self, status: int, code: str, message: str,
-                 retry_after: int | None = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -26,11 +27,15 @@ class NotionAPIError(Exception):
 #: Injected server faults: status -> (code, message), as Notion words them.
 FAULT_ERRORS: dict[int, tuple[str, str]] = {
     500: ("internal_server_error", "Unexpected error occurred."),
-    502: ("bad_gateway", "Notion encountered an issue while attempting to complete this "
-                         "request. Please try again."),
+    502: (
+        "bad_gateway",
+        "Notion encountered an issue while attempting to complete this request. Please try again.",
+    ),
     503: ("service_unavailable", "Notion is unavailable, please try again later."),
-    504: ("gateway_timeout", "Notion timed out while attempting to complete this request. "
-                             "Please try again later."),
+    504: (
+        "gateway_timeout",
+        "Notion timed out while attempting to complete this request. Please try again later.",
+    ),
     529: ("service_overload", "Notion is experiencing high load. Please try again later."),
 }
 
@@ -38,9 +43,11 @@ FAULT_ERRORS: dict[int, tuple[str, str]] = {
 def not_found(kind: str, object_id: str) -> NotionAPIError:
     """The 404 Notion returns for unknown or unshared objects."""
     return NotionAPIError(
-        404, "object_not_found",
+        404,
+        "object_not_found",
         f"Could not find {kind} with ID: {object_id}. Make sure the relevant pages and "
-        "databases are shared with your integration.")
+        "databases are shared with your integration.",
+    )
 
 
 def validation_error(message: str) -> NotionAPIError:

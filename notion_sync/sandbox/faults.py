@@ -49,8 +49,9 @@ class FaultInjector:
         self._script: deque[ScriptedFault] = deque()
         self._lock = threading.Lock()
 
-    def script(self, status: int, count: int | None = 1, retry_after: int = 1,
-               seconds: float | None = None) -> None:
+    def script(
+        self, status: int, count: int | None = 1, retry_after: int = 1, seconds: float | None = None
+    ) -> None:
         """Make the next ``count`` ``/v1`` requests answer ``status``.
 
         With ``seconds`` (and ``count=None``), every request answers ``status`` for that
@@ -67,8 +68,9 @@ class FaultInjector:
             raise ValueError("retry_after and seconds must be positive")
         until = None if seconds is None else self.clock.now() + seconds
         with self._lock:
-            self._script.append(ScriptedFault(status, math.inf if count is None else count,
-                                              retry_after, until))
+            self._script.append(
+                ScriptedFault(status, math.inf if count is None else count, retry_after, until)
+            )
 
     def clear(self) -> None:
         """Drop all scripted faults (random faults continue at ``rate``)."""
@@ -82,8 +84,10 @@ class FaultInjector:
             return sum(s.count for s in self._script)
 
     def _expire(self, now: float) -> None:
-        while self._script and (self._script[0].count <= 0 or (
-                self._script[0].until is not None and now >= self._script[0].until)):
+        while self._script and (
+            self._script[0].count <= 0
+            or (self._script[0].until is not None and now >= self._script[0].until)
+        ):
             self._script.popleft()
 
     def next_scripted(self) -> ScriptedFault | None:

@@ -62,8 +62,7 @@ class FileSigner:
         """The ``file`` object body for ``ref`` as of ``now``."""
         expires = int(now + self.ttl)
         sig = self.signature(ref.file_id, ref.name, expires)
-        url = (f"{base_url}/__files/{ref.file_id}/{quote(ref.name)}"
-               f"?expires={expires}&sig={sig}")
+        url = f"{base_url}/__files/{ref.file_id}/{quote(ref.name)}?expires={expires}&sig={sig}"
         return {"url": url, "expiry_time": iso(expires)}
 
     def verify(self, file_id: str, name: str, expires: int, sig: str) -> bool:
@@ -73,21 +72,30 @@ class FileSigner:
 
 def _png(rng: random.Random) -> bytes:
     """A valid 8x8 RGB PNG with deterministic pixels."""
+
     def chunk(tag: bytes, data: bytes) -> bytes:
         body = tag + data
         return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+
     raw = b"".join(b"\x00" + bytes(rng.randrange(256) for _ in range(24)) for _ in range(8))
     ihdr = (8).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _pdf(text: str) -> bytes:
     """A minimal one-page PDF."""
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-            + f"% {text}\n".encode() + b"trailer<</Root 1 0 R>>\n%%EOF\n")
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+        + f"% {text}\n".encode()
+        + b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
 
 
 def file_bytes(file_id: str, name: str) -> tuple[bytes, str]:
@@ -102,12 +110,15 @@ def file_bytes(file_id: str, name: str) -> tuple[bytes, str]:
         lines = [f"line {i} of {file_id}" for i in range(rng.randint(3, 30))]
         return ("\n".join(lines) + "\n").encode(), "text/plain; charset=utf-8"
     mime = {".mp3": "audio/mpeg", ".mp4": "video/mp4", ".zip": "application/zip"}.get(
-        lower[lower.rfind("."):], "application/octet-stream")
+        lower[lower.rfind(".") :], "application/octet-stream"
+    )
     return rng.randbytes(rng.randint(512, 4096)), mime
 
 
 def s3_error_xml(code: str, message: str, request_id: str, extra: str = "") -> bytes:
     """An S3-style XML error document, as an expired Notion file link returns."""
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
-            f"<Message>{message}</Message>{extra}<RequestId>{request_id}</RequestId>"
-            f"<HostId>{request_id}{request_id}</HostId></Error>").encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
+        f"<Message>{message}</Message>{extra}<RequestId>{request_id}</RequestId>"
+        f"<HostId>{request_id}{request_id}</HostId></Error>"
+    ).encode()

@@ -33,8 +33,16 @@ __all__ = [
 #: 2024-01-01T00:00:00Z: generated timestamps lie in the two years after it.
 EPOCH = 1_704_067_200
 HUGE_TOP_LEVEL = 2_050
-PERSON_NAMES = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Katherine Johnson",
-                "Linus Torvalds", "Margaret Hamilton", "Donald Knuth", "Barbara Liskov"]
+PERSON_NAMES = [
+    "Ada Lovelace",
+    "Grace Hopper",
+    "Alan Turing",
+    "Katherine Johnson",
+    "Linus Torvalds",
+    "Margaret Hamilton",
+    "Donald Knuth",
+    "Barbara Liskov",
+]
 WORKSPACE_NAME = "Sandbox Workspace"
 
 HOSTILE_TITLES = [
@@ -55,16 +63,39 @@ HOSTILE_TITLES = [
     "  leading and trailing spaces  ",
     "",  # an untitled page: its title array is empty
     "Tab\there & new\nline",
-    "C:\\Windows\\path?*|\"<>",
+    'C:\\Windows\\path?*|"<>',
     "ünïcödé ÑFC vs NFD e\u0301",
     "AUX.md",
 ]
 
 TITLE_WORDS = [
-    "Roadmap", "Budget", "Retro", "Design", "Spec", "Hiring", "Goals", "Notes", "Research",
-    "Onboarding", "Runbook", "Incident", "Postmortem", "Backlog", "Sprint", "Launch", "Wiki",
-    "Handbook", "Journal", "Ideas", "Experiments", "Metrics", "Contracts", "Vendors", "Travel",
-    "Recipes", "Reading",
+    "Roadmap",
+    "Budget",
+    "Retro",
+    "Design",
+    "Spec",
+    "Hiring",
+    "Goals",
+    "Notes",
+    "Research",
+    "Onboarding",
+    "Runbook",
+    "Incident",
+    "Postmortem",
+    "Backlog",
+    "Sprint",
+    "Launch",
+    "Wiki",
+    "Handbook",
+    "Journal",
+    "Ideas",
+    "Experiments",
+    "Metrics",
+    "Contracts",
+    "Vendors",
+    "Travel",
+    "Recipes",
+    "Reading",
 ]
 
 
@@ -107,8 +138,13 @@ class PageNode:
     def top_level_total(self) -> int:
         """Number of top-level children the page's children list returns."""
         nested = self.block_children
-        return (self.top_count + len(self.child_pages or ()) - nested + (1 if nested else 0)
-                + len(self.child_dbs or ()))
+        return (
+            self.top_count
+            + len(self.child_pages or ())
+            - nested
+            + (1 if nested else 0)
+            + len(self.child_dbs or ())
+        )
 
 
 @dataclass(slots=True)
@@ -184,14 +220,31 @@ def _title(rng: random.Random, i: int) -> str:
 def build_workspace(seed: int, pages: int) -> Workspace:
     """Generate the skeleton of the workspace with ``pages`` page objects for ``seed``."""
     rng = random.Random(f"{seed}:skeleton")
-    users = [UserNode(i, encode_id(seed, Kind.USER, i), "person", name,
-                      name.lower().replace(" ", ".") + "@example.com")
-             for i, name in enumerate(PERSON_NAMES)]
+    users = [
+        UserNode(
+            i,
+            encode_id(seed, Kind.USER, i),
+            "person",
+            name,
+            name.lower().replace(" ", ".") + "@example.com",
+        )
+        for i, name in enumerate(PERSON_NAMES)
+    ]
     bot_idx = len(users)
-    users.append(UserNode(bot_idx, encode_id(seed, Kind.USER, bot_idx), "bot",
-                          "notion-sync sandbox integration", None))
-    users.append(UserNode(bot_idx + 1, encode_id(seed, Kind.USER, bot_idx + 1), "bot",
-                          "Another integration", None))
+    users.append(
+        UserNode(
+            bot_idx,
+            encode_id(seed, Kind.USER, bot_idx),
+            "bot",
+            "notion-sync sandbox integration",
+            None,
+        )
+    )
+    users.append(
+        UserNode(
+            bot_idx + 1, encode_id(seed, Kind.USER, bot_idx + 1), "bot", "Another integration", None
+        )
+    )
     n_people = len(PERSON_NAMES)
 
     n_rows = pages * 3 // 10 if pages >= 20 else 0
@@ -216,17 +269,33 @@ def build_workspace(seed: int, pages: int) -> Workspace:
             parent_kind, depth = "page", nodes[parent_idx].depth + 1
         shared = i <= 5 or not (i in forced_unshared or rng.random() < 0.02)
         # Some sub-pages live inside a toggle of their parent page (a block parent).
-        if parent_kind == "page" and i > 5 and shared and (i in forced_in_block
-                                                         or rng.random() < 0.05):
+        if (
+            parent_kind == "page"
+            and i > 5
+            and shared
+            and (i in forced_in_block or rng.random() < 0.05)
+        ):
             parent_kind = "block"
-        in_search = shared and not (parent_kind in ("page", "block") and i > 5
-                                    and (i in forced_hidden or rng.random() < 0.02))
+        in_search = shared and not (
+            parent_kind in ("page", "block")
+            and i > 5
+            and (i in forced_hidden or rng.random() < 0.02)
+        )
         title = HOSTILE_TITLES[i - 6] if 6 <= i < 6 + len(HOSTILE_TITLES) else _title(rng, i)
         node = PageNode(
-            idx=i, id=encode_id(seed, Kind.PAGE, i), title=title, parent_kind=parent_kind,
-            parent_idx=parent_idx, depth=depth, shared=shared, in_search=in_search,
-            created=created, edited=edited, created_by=rng.randrange(n_people),
-            edited_by=rng.randrange(n_people), top_count=rng.randint(3, 40),
+            idx=i,
+            id=encode_id(seed, Kind.PAGE, i),
+            title=title,
+            parent_kind=parent_kind,
+            parent_idx=parent_idx,
+            depth=depth,
+            shared=shared,
+            in_search=in_search,
+            created=created,
+            edited=edited,
+            created_by=rng.randrange(n_people),
+            edited_by=rng.randrange(n_people),
+            top_count=rng.randint(3, 40),
         )
         nodes.append(node)
         if parent_kind in ("page", "block"):
@@ -238,8 +307,15 @@ def build_workspace(seed: int, pages: int) -> Workspace:
                 parent.block_children += 1
 
     # Special sizes go to shared leaf pages that search returns, away from the deep chain.
-    leaves = [n.idx for n in nodes if n.shared and n.in_search and not n.child_pages
-              and n.idx > 5 and not (6 <= n.idx < 6 + len(HOSTILE_TITLES))]
+    leaves = [
+        n.idx
+        for n in nodes
+        if n.shared
+        and n.in_search
+        and not n.child_pages
+        and n.idx > 5
+        and not (6 <= n.idx < 6 + len(HOSTILE_TITLES))
+    ]
     special_rng = random.Random(f"{seed}:specials")
     special_rng.shuffle(leaves)
     n_huge = max(1, min(25, pages // 2000))
@@ -247,13 +323,13 @@ def build_workspace(seed: int, pages: int) -> Workspace:
     for kind, idx in zip(specials, leaves, strict=False):
         node = nodes[idx]
         node.special = kind
-        node.top_count = {"empty": 0, "exact100": 100, "exact101": 101,
-                          "huge": HUGE_TOP_LEVEL}.get(kind, node.top_count)
+        node.top_count = {"empty": 0, "exact100": 100, "exact101": 101, "huge": HUGE_TOP_LEVEL}.get(
+            kind, node.top_count
+        )
     showcase_idx = 1 if n_regular > 1 else 0
     nodes[showcase_idx].special = "showcase"
     nodes[showcase_idx].top_count = 60
-    many_comments_idx = next((n.idx for n in nodes if n.special == "many_comments"),
-                             showcase_idx)
+    many_comments_idx = next((n.idx for n in nodes if n.special == "many_comments"), showcase_idx)
     synced_ref_pages = [i for i in (2, 3) if i < n_regular]
     for i in synced_ref_pages:
         nodes[i].special = "synced_ref"
@@ -270,9 +346,16 @@ def build_workspace(seed: int, pages: int) -> Workspace:
                 parent_kind, parent_idx = "workspace", -1
             else:
                 parent_kind, parent_idx = "page", hosts[0] if d == 0 else rng.choice(hosts)
-            db = DatabaseNode(d, encode_id(seed, Kind.DATABASE, d),
-                              f"{rng.choice(TITLE_WORDS)} tracker {d}", parent_kind,
-                              parent_idx, rng.random() < 0.5, created, edited)
+            db = DatabaseNode(
+                d,
+                encode_id(seed, Kind.DATABASE, d),
+                f"{rng.choice(TITLE_WORDS)} tracker {d}",
+                parent_kind,
+                parent_idx,
+                rng.random() < 0.5,
+                created,
+                edited,
+            )
             databases.append(db)
             if parent_kind == "page":
                 host = nodes[parent_idx]
@@ -282,9 +365,17 @@ def build_workspace(seed: int, pages: int) -> Workspace:
             for s in range(2 if d % 3 == 1 else 1):
                 ds_idx = len(data_sources)
                 title = db.title if s == 0 else f"{db.title} (archive)"
-                data_sources.append(DataSourceNode(
-                    ds_idx, encode_id(seed, Kind.DATA_SOURCE, ds_idx), title, d,
-                    created, edited, relation_target=0))
+                data_sources.append(
+                    DataSourceNode(
+                        ds_idx,
+                        encode_id(seed, Kind.DATA_SOURCE, ds_idx),
+                        title,
+                        d,
+                        created,
+                        edited,
+                        relation_target=0,
+                    )
+                )
                 db.data_sources.append(ds_idx)
         # The first data source is big enough for relations with more than 25 (and, in big
         # workspaces, more than 100) targets; the last one stays empty.
@@ -299,19 +390,42 @@ def build_workspace(seed: int, pages: int) -> Workspace:
             for pos in range(size):
                 created, edited = _times(rng)
                 title = _title(rng, row)
-                nodes.append(PageNode(
-                    idx=row, id=encode_id(seed, Kind.PAGE, row), title=title,
-                    parent_kind="data_source", parent_idx=ds.idx,
-                    depth=1, shared=True, in_search=True, created=created, edited=edited,
-                    created_by=rng.randrange(n_people), edited_by=rng.randrange(n_people),
-                    top_count=rng.randint(0, 12), row_pos=pos,
-                ))
+                nodes.append(
+                    PageNode(
+                        idx=row,
+                        id=encode_id(seed, Kind.PAGE, row),
+                        title=title,
+                        parent_kind="data_source",
+                        parent_idx=ds.idx,
+                        depth=1,
+                        shared=True,
+                        in_search=True,
+                        created=created,
+                        edited=edited,
+                        created_by=rng.randrange(n_people),
+                        edited_by=rng.randrange(n_people),
+                        top_count=rng.randint(0, 12),
+                        row_pos=pos,
+                    )
+                )
                 ds.rows.append(row)
                 row += 1
 
-    order: list[tuple[int, Kind, int]] = [(n.edited, Kind.PAGE, n.idx) for n in nodes
-                                          if n.in_search]
+    order: list[tuple[int, Kind, int]] = [
+        (n.edited, Kind.PAGE, n.idx) for n in nodes if n.in_search
+    ]
     order += [(ds.edited, Kind.DATA_SOURCE, ds.idx) for ds in data_sources]
     order.sort(key=lambda t: (-t[0], digest(seed, "order", int(t[1]), t[2])))
-    return Workspace(seed, WORKSPACE_NAME, bot_idx, users, nodes, databases, data_sources,
-                     showcase_idx, synced_ref_pages, many_comments_idx, order)
+    return Workspace(
+        seed,
+        WORKSPACE_NAME,
+        bot_idx,
+        users,
+        nodes,
+        databases,
+        data_sources,
+        showcase_idx,
+        synced_ref_pages,
+        many_comments_idx,
+        order,
+    )

@@ -84,22 +84,34 @@ def _files_of(state: SandboxState, page: PageNode) -> list[JSON]:
 def _page_entry(state: SandboxState, page: PageNode) -> JSON:
     ws = state.ws
     entry: JSON = {
-        "id": page.id, "title": page.title, "parent": page_parent(ws, page),
-        "shared": page.shared, "in_search": page.in_search, "in_trash": False,
-        "last_edited_time": iso(page.edited), "depth": page.depth,
-        "special": page.special or None, "block_count": 0, "children_counts": [],
-        "comment_count": 0, "block_comment_count": 0, "files": [],
+        "id": page.id,
+        "title": page.title,
+        "parent": page_parent(ws, page),
+        "shared": page.shared,
+        "in_search": page.in_search,
+        "in_trash": False,
+        "last_edited_time": iso(page.edited),
+        "depth": page.depth,
+        "special": page.special or None,
+        "block_count": 0,
+        "children_counts": [],
+        "comment_count": 0,
+        "block_comment_count": 0,
+        "files": [],
         "truncated_properties": {},
     }
     if page.shared:
         tree = state.tree(page.idx)
         counts = [len(tree.top)]
         total, block_comments = _walk(state, tree.top, counts)
-        entry.update(block_count=total, children_counts=counts,
-                     comment_count=page_comment_count(ws, page),
-                     block_comment_count=block_comments,
-                     truncated_properties=page_properties(ws, page)[1],
-                     files=_files_of(state, page))
+        entry.update(
+            block_count=total,
+            children_counts=counts,
+            comment_count=page_comment_count(ws, page),
+            block_comment_count=block_comments,
+            truncated_properties=page_properties(ws, page)[1],
+            files=_files_of(state, page),
+        )
     return entry
 
 
@@ -109,8 +121,12 @@ def manifest_chunks(state: SandboxState) -> Iterator[bytes]:
     Only the list of hosted files is accumulated (compactly) until the end.
     """
     ws = state.ws
-    head = {"workspace_name": ws.name, "seed": ws.seed, "bot_id": ws.users[ws.bot_idx].id,
-            "page_size_max": MAX_PAGE_SIZE}
+    head = {
+        "workspace_name": ws.name,
+        "seed": ws.seed,
+        "bot_id": ws.users[ws.bot_idx].id,
+        "page_size_max": MAX_PAGE_SIZE,
+    }
     yield orjson.dumps(head)[:-1] + b',"pages":['
     # One growing buffer: orjson's small bytes objects carry ~4 KB of spare capacity each,
     # which made a list of them cost gigabytes at 100,000 pages.
@@ -128,20 +144,39 @@ def manifest_chunks(state: SandboxState) -> Iterator[bytes]:
         yield (b"," if page.idx else b"") + orjson.dumps(entry)
     databases = []
     for db in ws.databases:
-        databases.append({"id": db.id, "title": db.title, "parent": database_parent(ws, db),
-                          "data_sources": [ws.data_sources[s].id for s in db.data_sources],
-                          "shared": True})
+        databases.append(
+            {
+                "id": db.id,
+                "title": db.title,
+                "parent": database_parent(ws, db),
+                "data_sources": [ws.data_sources[s].id for s in db.data_sources],
+                "shared": True,
+            }
+        )
         cover, icon = cover_and_icon(ws, Kind.DATABASE, db.idx, db.id)
         for field, obj in (("cover", cover), ("icon", icon)):
             if obj and obj["type"] == "file":
-                add_file({"database_field": field, "type": "file", "name": obj["file"].name,
-                          "file_id": obj["file"].file_id,
-                          "owner": {"type": "database_id", "database_id": db.id}})
+                add_file(
+                    {
+                        "database_field": field,
+                        "type": "file",
+                        "name": obj["file"].name,
+                        "file_id": obj["file"].file_id,
+                        "owner": {"type": "database_id", "database_id": db.id},
+                    }
+                )
     tail = {
         "databases": databases,
-        "data_sources": [{"id": ds.id, "database_id": ws.databases[ds.database_idx].id,
-                          "title": ds.title, "row_ids": [ws.pages[r].id for r in ds.rows],
-                          "shared": True} for ds in ws.data_sources],
+        "data_sources": [
+            {
+                "id": ds.id,
+                "database_id": ws.databases[ds.database_idx].id,
+                "title": ds.title,
+                "row_ids": [ws.pages[r].id for r in ds.rows],
+                "shared": True,
+            }
+            for ds in ws.data_sources
+        ],
         "users": [{"id": u.id, "type": u.type, "name": u.name} for u in ws.users],
     }
     yield b"]," + orjson.dumps(tail)[1:-1] + b',"files":[' + bytes(hosted) + b"]}"
@@ -179,23 +214,29 @@ def minimum_requests(manifest: JSON) -> dict[str, int]:
     shared = [p for p in manifest["pages"] if p["shared"]]
     shared_ids = {p["id"] for p in shared}
     searchable = sum(1 for p in shared if p["in_search"]) + sum(
-        1 for d in manifest["data_sources"] if d["shared"])
+        1 for d in manifest["data_sources"] if d["shared"]
+    )
     counts = {
         "POST /v1/search": _pages_of(searchable),
         "GET /v1/users": _pages_of(len(manifest["users"])),
-        "GET /v1/blocks/{id}/children": sum(_pages_of(n) for p in shared
-                                            for n in p["children_counts"]),
+        "GET /v1/blocks/{id}/children": sum(
+            _pages_of(n) for p in shared for n in p["children_counts"]
+        ),
         "GET /v1/comments": sum(_pages_of(p["comment_count"]) for p in shared),
         "GET /v1/pages/{id}/properties/{property_id}": sum(
-            math.ceil(total / MAX_PAGE_SIZE) for p in shared
-            for total in p["truncated_properties"].values()),
-        "POST /v1/data_sources/{id}/query": sum(_pages_of(len(d["row_ids"]))
-                                                for d in manifest["data_sources"]
-                                                if d["shared"]),
-        "GET /v1/pages/{id}": sum(1 for p in shared if not p["in_search"]) + sum(
-            1 for p in manifest["pages"] if not p["shared"]
-            and p["parent"].get("page_id") in shared_ids),
+            math.ceil(total / MAX_PAGE_SIZE)
+            for p in shared
+            for total in p["truncated_properties"].values()
+        ),
+        "POST /v1/data_sources/{id}/query": sum(
+            _pages_of(len(d["row_ids"])) for d in manifest["data_sources"] if d["shared"]
+        ),
+        "GET /v1/pages/{id}": sum(1 for p in shared if not p["in_search"])
+        + sum(
+            1
+            for p in manifest["pages"]
+            if not p["shared"] and p["parent"].get("page_id") in shared_ids
+        ),
     }
     counts["total"] = sum(counts.values())
     return counts
-

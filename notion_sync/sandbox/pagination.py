@@ -29,21 +29,29 @@ def parse_page_size(raw: Any, where: str) -> int:
         return MAX_PAGE_SIZE
     value: int
     if isinstance(raw, bool):
-        raise validation_error(f"{where} failed validation: {where}.page_size should be a "
-                               f"number, instead was `{raw!r}`.")
+        raise validation_error(
+            f"{where} failed validation: {where}.page_size should be a "
+            f"number, instead was `{raw!r}`."
+        )
     if isinstance(raw, int):
         value = raw
     elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
         value = int(raw)
     else:
-        raise validation_error(f"{where} failed validation: {where}.page_size should be a "
-                               f"number, instead was `{raw!r}`.")
+        raise validation_error(
+            f"{where} failed validation: {where}.page_size should be a "
+            f"number, instead was `{raw!r}`."
+        )
     if value > MAX_PAGE_SIZE:
-        raise validation_error(f"{where} failed validation: {where}.page_size should be less "
-                               f"than or equal to `{MAX_PAGE_SIZE}`, instead was `{value}`.")
+        raise validation_error(
+            f"{where} failed validation: {where}.page_size should be less "
+            f"than or equal to `{MAX_PAGE_SIZE}`, instead was `{value}`."
+        )
     if value < 1:
-        raise validation_error(f"{where} failed validation: {where}.page_size should be "
-                               f"greater than or equal to `1`, instead was `{value}`.")
+        raise validation_error(
+            f"{where} failed validation: {where}.page_size should be "
+            f"greater than or equal to `1`, instead was `{value}`."
+        )
     return value
 
 
@@ -51,8 +59,9 @@ def _scope_hash(seed: int, scope: str) -> int:
     return digest(seed, "cursor", scope) & 0xFFFFFFFF
 
 
-def paginate(seed: int, scope: str, items: Sequence[T], start_cursor: Any, page_size: int,
-             where: str) -> tuple[list[T], str | None, bool]:
+def paginate(
+    seed: int, scope: str, items: Sequence[T], start_cursor: Any, page_size: int, where: str
+) -> tuple[list[T], str | None, bool]:
     """Slice ``items`` for one page of results.
 
     :param scope: identifies the list (endpoint, parent id, filters), so cursors are only
@@ -61,12 +70,18 @@ def paginate(seed: int, scope: str, items: Sequence[T], start_cursor: Any, page_
     offset = 0
     if start_cursor is not None:
         decoded = decode_id(seed, start_cursor) if isinstance(start_cursor, str) else None
-        if (decoded is None or decoded[0] != Kind.CURSOR
-                or decoded[2] != _scope_hash(seed, scope) or decoded[1] > len(items)):
-            raise validation_error(f"{where} failed validation: {where}.start_cursor should be "
-                                   f"a valid cursor, instead was `{start_cursor!r}`.")
+        if (
+            decoded is None
+            or decoded[0] != Kind.CURSOR
+            or decoded[2] != _scope_hash(seed, scope)
+            or decoded[1] > len(items)
+        ):
+            raise validation_error(
+                f"{where} failed validation: {where}.start_cursor should be "
+                f"a valid cursor, instead was `{start_cursor!r}`."
+            )
         offset = decoded[1]
-    chunk = list(items[offset:offset + page_size])
+    chunk = list(items[offset : offset + page_size])
     end = offset + len(chunk)
     has_more = end < len(items)
     cursor = encode_id(seed, Kind.CURSOR, end, _scope_hash(seed, scope)) if has_more else None

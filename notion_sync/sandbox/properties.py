@@ -32,29 +32,63 @@ REFERENCE_LIMIT = 25
 #: Property types whose full value comes as a paginated list of property items.
 PAGINATED_TYPES = ("title", "rich_text", "relation", "people", "rollup")
 _ID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:;<=>?@[]^_`{|}~"
-OPTION_COLORS = ["default", "gray", "brown", "orange", "yellow", "green", "blue", "purple",
-                 "pink", "red"]
+OPTION_COLORS = [
+    "default",
+    "gray",
+    "brown",
+    "orange",
+    "yellow",
+    "green",
+    "blue",
+    "purple",
+    "pink",
+    "red",
+]
 
 #: (name, type) of every property, in schema order.
 PROPERTY_LAYOUT: list[tuple[str, str]] = [
-    ("Name", "title"), ("Notes", "rich_text"), ("Estimate", "number"), ("Budget", "number"),
-    ("Progress", "number"), ("Priority", "select"), ("Tags", "multi_select"),
-    ("Status", "status"), ("Due", "date"), ("Assignees", "people"), ("Attachments", "files"),
-    ("Done", "checkbox"), ("Website", "url"), ("Email", "email"), ("Phone", "phone_number"),
-    ("Label", "formula"), ("Score", "formula"), ("Overdue", "formula"),
-    ("Next review", "formula"), ("Related", "relation"), ("Related count", "rollup"),
-    ("ID", "unique_id"), ("Created", "created_time"), ("Created by", "created_by"),
-    ("Edited", "last_edited_time"), ("Edited by", "last_edited_by"), ("Action", "button"),
-    ("Location", "place"), ("Verification", "verification"),
+    ("Name", "title"),
+    ("Notes", "rich_text"),
+    ("Estimate", "number"),
+    ("Budget", "number"),
+    ("Progress", "number"),
+    ("Priority", "select"),
+    ("Tags", "multi_select"),
+    ("Status", "status"),
+    ("Due", "date"),
+    ("Assignees", "people"),
+    ("Attachments", "files"),
+    ("Done", "checkbox"),
+    ("Website", "url"),
+    ("Email", "email"),
+    ("Phone", "phone_number"),
+    ("Label", "formula"),
+    ("Score", "formula"),
+    ("Overdue", "formula"),
+    ("Next review", "formula"),
+    ("Related", "relation"),
+    ("Related count", "rollup"),
+    ("ID", "unique_id"),
+    ("Created", "created_time"),
+    ("Created by", "created_by"),
+    ("Edited", "last_edited_time"),
+    ("Edited by", "last_edited_by"),
+    ("Action", "button"),
+    ("Location", "place"),
+    ("Verification", "verification"),
 ]
-FORMULAS = {"Label": ("string", 'prop("Name") + " (" + prop("Status") + ")"'),
-            "Score": ("number", 'prop("Estimate") * 2'),
-            "Overdue": ("boolean", 'dateBetween(now(), prop("Due"), "days") > 0'),
-            "Next review": ("date", 'dateAdd(prop("Created"), 30, "days")')}
+FORMULAS = {
+    "Label": ("string", 'prop("Name") + " (" + prop("Status") + ")"'),
+    "Score": ("number", 'prop("Estimate") * 2'),
+    "Overdue": ("boolean", 'dateBetween(now(), prop("Due"), "days") > 0'),
+    "Next review": ("date", 'dateAdd(prop("Created"), 30, "days")'),
+}
 NUMBER_FORMATS = {"Estimate": "number", "Budget": "dollar", "Progress": "percent"}
-PLACES = [(52.52, 13.405, "Brandenburg Gate", "Pariser Platz, 10117 Berlin, Germany"),
-          (48.8584, 2.2945, "Eiffel Tower", "Av. Gustave Eiffel, 75007 Paris, France"),
-          (35.6586, 139.7454, "Tokyo Tower", "4 Chome-2-8 Shibakoen, Tokyo, Japan")]
+PLACES = [
+    (52.52, 13.405, "Brandenburg Gate", "Pariser Platz, 10117 Berlin, Germany"),
+    (48.8584, 2.2945, "Eiffel Tower", "Av. Gustave Eiffel, 75007 Paris, France"),
+    (35.6586, 139.7454, "Tokyo Tower", "4 Chome-2-8 Shibakoen, Tokyo, Japan"),
+]
 
 
 def _prop_ids(ws: Workspace, ds: DataSourceNode) -> dict[str, str]:
@@ -75,10 +109,15 @@ def _prop_ids(ws: Workspace, ds: DataSourceNode) -> dict[str, str]:
 
 
 def _options(ws: Workspace, ds: DataSourceNode, prop: str, names: list[str]) -> list[JSON]:
-    return [{"id": encode_id(ws.seed, Kind.OPTION, ds.idx, hash_name(prop, n))[:4]
-             + f"{i:x}", "name": n, "color": OPTION_COLORS[i % len(OPTION_COLORS)],
-             "description": None}
-            for i, n in enumerate(names)]
+    return [
+        {
+            "id": encode_id(ws.seed, Kind.OPTION, ds.idx, hash_name(prop, n))[:4] + f"{i:x}",
+            "name": n,
+            "color": OPTION_COLORS[i % len(OPTION_COLORS)],
+            "description": None,
+        }
+        for i, n in enumerate(names)
+    ]
 
 
 def hash_name(*parts: str) -> int:
@@ -113,35 +152,60 @@ def _build_schema(ws: Workspace, ds: DataSourceNode) -> dict[str, JSON]:
         elif type_ == "select":
             config = {"options": _options(ws, ds, name, ["Low", "Medium", "High", "🔥 Urgent"])}
         elif type_ == "multi_select":
-            config = {"options": _options(ws, ds, name, ["backend", "frontend", "docs",
-                                                         "design", "ops, infra"])}
+            config = {
+                "options": _options(
+                    ws, ds, name, ["backend", "frontend", "docs", "design", "ops, infra"]
+                )
+            }
         elif type_ == "status":
             opts = _options(ws, ds, name, ["Not started", "In progress", "Done"])
-            config = {"options": opts, "groups": [
-                {"id": f"grp{i}", "name": g, "color": c, "option_ids": [opts[i]["id"]]}
-                for i, (g, c) in enumerate([("To-do", "gray"), ("In progress", "blue"),
-                                            ("Complete", "green")])]}
+            config = {
+                "options": opts,
+                "groups": [
+                    {"id": f"grp{i}", "name": g, "color": c, "option_ids": [opts[i]["id"]]}
+                    for i, (g, c) in enumerate(
+                        [("To-do", "gray"), ("In progress", "blue"), ("Complete", "green")]
+                    )
+                ],
+            }
         elif type_ == "formula":
             config = {"expression": FORMULAS[name][1]}
         elif type_ == "relation":
-            config = {"data_source_id": target.id, "database_id": target_db.id,
-                      "type": "single_property", "single_property": {}}
+            config = {
+                "data_source_id": target.id,
+                "database_id": target_db.id,
+                "type": "single_property",
+                "single_property": {},
+            }
         elif type_ == "rollup":
-            config = {"relation_property_name": "Related", "relation_property_id": ids["Related"],
-                      "rollup_property_name": "Name", "rollup_property_id": "title",
-                      "function": "count"}
+            config = {
+                "relation_property_name": "Related",
+                "relation_property_id": ids["Related"],
+                "rollup_property_name": "Name",
+                "rollup_property_id": "title",
+                "function": "count",
+            }
         elif type_ == "unique_id":
             config = {"prefix": f"T{ds.idx}"}
-        out[name] = {"id": ids[name], "name": name, "type": type_, "description": None,
-                     type_: config}
+        out[name] = {
+            "id": ids[name],
+            "name": name,
+            "type": type_,
+            "description": None,
+            type_: config,
+        }
     return out
 
 
 def user_object(user: UserNode, ws: Workspace | None = None) -> JSON:
     """A full user object."""
-    obj: JSON = {"object": "user", "id": user.id, "name": user.name,
-                 "avatar_url": f"https://example.com/avatars/{user.idx}.png"
-                 if user.idx % 3 else None, "type": user.type}
+    obj: JSON = {
+        "object": "user",
+        "id": user.id,
+        "name": user.name,
+        "avatar_url": f"https://example.com/avatars/{user.idx}.png" if user.idx % 3 else None,
+        "type": user.type,
+    }
     if user.type == "person":
         obj["person"] = {"email": user.email}
     else:
@@ -152,8 +216,13 @@ def user_object(user: UserNode, ws: Workspace | None = None) -> JSON:
 
 def page_title_property(page: PageNode) -> JSON:
     """The single ``title`` property of a page that is not a data source row."""
-    return {"title": {"id": "title", "type": "title",
-                      "title": [text_item(page.title)] if page.title else []}}
+    return {
+        "title": {
+            "id": "title",
+            "type": "title",
+            "title": [text_item(page.title)] if page.title else [],
+        }
+    }
 
 
 def _date(rng: random.Random, ts: int) -> JSON | None:
@@ -166,8 +235,11 @@ def _date(rng: random.Random, ts: int) -> JSON | None:
     if roll == 2:
         return {"start": f"{day}T09:00:00.000+00:00", "end": None, "time_zone": None}
     if roll == 3:
-        return {"start": f"{day}T09:00:00.000", "end": f"{day}T17:30:00.000",
-                "time_zone": "America/New_York"}
+        return {
+            "start": f"{day}T09:00:00.000",
+            "end": f"{day}T17:30:00.000",
+            "time_zone": "America/New_York",
+        }
     return {"start": day, "end": iso(ts + 3 * 86_400)[:10], "time_zone": None}
 
 
@@ -188,8 +260,12 @@ def row_values(ws: Workspace, page: PageNode) -> dict[str, JSON]:
             if page.row_pos == 0:
                 # More mentions than a page object may show: the rest needs the
                 # property item endpoint.
-                value = [mention_item({"type": "user", "user": {"object": "user", "id": u.id}},
-                                      f"@{u.name}") for u in (people * 4)[:30]]
+                value = [
+                    mention_item(
+                        {"type": "user", "user": {"object": "user", "id": u.id}}, f"@{u.name}"
+                    )
+                    for u in (people * 4)[:30]
+                ]
             elif rng.random() < 0.7:
                 value = [text_item(f"Note {rng.randrange(1000)} for {page.title[:20]}")]
             else:
@@ -201,12 +277,17 @@ def row_values(ws: Workspace, page: PageNode) -> dict[str, JSON]:
         elif type_ in ("select", "status"):
             opts = spec[type_]["options"]
             chosen = opts[rng.randrange(len(opts))]
-            value = None if type_ == "select" and rng.random() < 0.2 else {
-                "id": chosen["id"], "name": chosen["name"], "color": chosen["color"]}
+            value = (
+                None
+                if type_ == "select" and rng.random() < 0.2
+                else {"id": chosen["id"], "name": chosen["name"], "color": chosen["color"]}
+            )
         elif type_ == "multi_select":
             opts = spec[type_]["options"]
-            value = [{"id": o["id"], "name": o["name"], "color": o["color"]}
-                     for o in rng.sample(opts, rng.randint(0, 3))]
+            value = [
+                {"id": o["id"], "name": o["name"], "color": o["color"]}
+                for o in rng.sample(opts, rng.randint(0, 3))
+            ]
         elif type_ == "date":
             value = _date(rng, page.created)
         elif type_ == "people":
@@ -219,8 +300,13 @@ def row_values(ws: Workspace, page: PageNode) -> dict[str, JSON]:
                     ref = FileRef(encode_id(ws.seed, Kind.FILE, page.idx, 100 + k), fname)
                     value.append({"name": fname, "type": "file", "file": ref})
                 else:
-                    value.append({"name": fname, "type": "external",
-                                  "external": {"url": f"https://example.com/files/{fname}"}})
+                    value.append(
+                        {
+                            "name": fname,
+                            "type": "external",
+                            "external": {"url": f"https://example.com/files/{fname}"},
+                        }
+                    )
         elif type_ == "checkbox":
             value = rng.random() < 0.5
         elif type_ == "url":
@@ -232,18 +318,27 @@ def row_values(ws: Workspace, page: PageNode) -> dict[str, JSON]:
         elif type_ == "formula":
             kind = FORMULAS[name][0]
             formula: JSON = {"type": kind}
-            formula[kind] = {"string": f"{page.title[:30]} (…)", "number": rng.randint(0, 200),
-                             "boolean": rng.random() < 0.5,
-                             "date": {"start": iso(page.created + 30 * 86_400)[:10],
-                                      "end": None, "time_zone": None}}[kind]
+            formula[kind] = {
+                "string": f"{page.title[:30]} (…)",
+                "number": rng.randint(0, 200),
+                "boolean": rng.random() < 0.5,
+                "date": {
+                    "start": iso(page.created + 30 * 86_400)[:10],
+                    "end": None,
+                    "time_zone": None,
+                },
+            }[kind]
             value = formula
         elif type_ == "relation":
             pool = [r for r in target_rows if r != page.idx]
             count = len(pool) if page.row_pos == 0 else min(len(pool), rng.randint(0, 4))
             value = [{"id": ws.pages[r].id} for r in rng.sample(pool, count)]
         elif type_ == "rollup":
-            value = {"type": "number", "number": len(out["Related"]["relation"]),
-                     "function": "count"}
+            value = {
+                "type": "number",
+                "number": len(out["Related"]["relation"]),
+                "function": "count",
+            }
         elif type_ == "unique_id":
             value = {"prefix": spec["unique_id"]["prefix"], "number": page.row_pos + 1}
         elif type_ in ("created_time", "last_edited_time"):
@@ -256,15 +351,26 @@ def row_values(ws: Workspace, page: PageNode) -> dict[str, JSON]:
         elif type_ == "place":
             if rng.random() < 0.6:
                 lat, lon, pname, address = PLACES[rng.randrange(len(PLACES))]
-                value = {"lat": lat, "lon": lon, "name": pname, "address": address,
-                         "google_place_id": None}
+                value = {
+                    "lat": lat,
+                    "lon": lon,
+                    "name": pname,
+                    "address": address,
+                    "google_place_id": None,
+                }
         elif type_ == "verification":
             if rng.random() < 0.5:
                 value = {"state": "unverified", "verified_by": None, "date": None}
             else:
-                value = {"state": "verified", "verified_by": user_object(rng.choice(people)),
-                         "date": {"start": iso(page.edited), "end": iso(page.edited + 90 * 86400),
-                                  "time_zone": None}}
+                value = {
+                    "state": "verified",
+                    "verified_by": user_object(rng.choice(people)),
+                    "date": {
+                        "start": iso(page.edited),
+                        "end": iso(page.edited + 90 * 86400),
+                        "time_zone": None,
+                    },
+                }
         out[name] = {"id": spec["id"], "type": type_, type_: value}
     return out
 

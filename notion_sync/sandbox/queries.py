@@ -52,7 +52,8 @@ def _lookup(row: Row, key: str) -> JSON:
 
 def _text_cond(op: str, arg: Any) -> Callable[[Any], bool]:
     ops: dict[str, Callable[[Any], bool]] = {
-        "equals": lambda v: v == arg, "does_not_equal": lambda v: v != arg,
+        "equals": lambda v: v == arg,
+        "does_not_equal": lambda v: v != arg,
         "contains": lambda v: v is not None and str(arg).lower() in str(v).lower(),
         "does_not_contain": lambda v: v is None or str(arg).lower() not in str(v).lower(),
         "starts_with": lambda v: v is not None and str(v).startswith(str(arg)),
@@ -63,10 +64,10 @@ def _text_cond(op: str, arg: Any) -> Callable[[Any], bool]:
         "less_than": lambda v: v is not None and v < arg,
         "greater_than_or_equal_to": lambda v: v is not None and v >= arg,
         "less_than_or_equal_to": lambda v: v is not None and v <= arg,
-        "before": lambda v: v is not None and str(v)[:len(str(arg))] < str(arg),
-        "after": lambda v: v is not None and str(v)[:len(str(arg))] > str(arg),
-        "on_or_before": lambda v: v is not None and str(v)[:len(str(arg))] <= str(arg),
-        "on_or_after": lambda v: v is not None and str(v)[:len(str(arg))] >= str(arg),
+        "before": lambda v: v is not None and str(v)[: len(str(arg))] < str(arg),
+        "after": lambda v: v is not None and str(v)[: len(str(arg))] > str(arg),
+        "on_or_before": lambda v: v is not None and str(v)[: len(str(arg))] <= str(arg),
+        "on_or_after": lambda v: v is not None and str(v)[: len(str(arg))] >= str(arg),
     }
     if op not in ops:
         raise validation_error(f"body failed validation: unsupported filter condition `{op}`.")
@@ -81,8 +82,9 @@ def compile_filter(spec: Any) -> Predicate:
         if compound in spec:
             parts = spec[compound]
             if not isinstance(parts, list):
-                raise validation_error(f"body failed validation: body.filter.{compound} should "
-                                       "be an array.")
+                raise validation_error(
+                    f"body failed validation: body.filter.{compound} should be an array."
+                )
             preds = [compile_filter(p) for p in parts]
             if compound == "and":
                 return lambda row: all(p(row) for p in preds)
@@ -95,24 +97,41 @@ def compile_filter(spec: Any) -> Predicate:
         cond = _text_cond(op, arg)
         return lambda row: cond(row[1][ts])
     if "property" not in spec:
-        raise validation_error("body failed validation: body.filter should define `property`, "
-                               "`timestamp`, `and` or `or`.")
+        raise validation_error(
+            "body failed validation: body.filter should define `property`, "
+            "`timestamp`, `and` or `or`."
+        )
     key = spec["property"]
     kinds = [k for k in spec if k != "property"]
     if len(kinds) != 1 or not isinstance(spec[kinds[0]], dict) or len(spec[kinds[0]]) != 1:
-        raise validation_error("body failed validation: a property filter needs exactly one "
-                               "type and one condition.")
+        raise validation_error(
+            "body failed validation: a property filter needs exactly one type and one condition."
+        )
     type_ = kinds[0]
     ((op, arg),) = spec[type_].items()
     if type_ == "multi_select" and op in ("contains", "does_not_contain"):
+
         def multi(row: Row) -> bool:
             names = _scalar(_lookup(row, key)) or []
             return bool((arg in names) == (op == "contains"))
+
         return multi
-    if type_ not in (*TEXT_TYPES, "number", "checkbox", "select", "status", "multi_select",
-                     "date", "unique_id", "created_time", "last_edited_time"):
-        raise validation_error(f"body failed validation: filtering on `{type_}` properties is "
-                               "not supported by the sandbox.")
+    if type_ not in (
+        *TEXT_TYPES,
+        "number",
+        "checkbox",
+        "select",
+        "status",
+        "multi_select",
+        "date",
+        "unique_id",
+        "created_time",
+        "last_edited_time",
+    ):
+        raise validation_error(
+            f"body failed validation: filtering on `{type_}` properties is "
+            "not supported by the sandbox."
+        )
     cond = _text_cond(op, arg)
     return lambda row: cond(_scalar(_lookup(row, key)))
 
@@ -135,14 +154,16 @@ def sort_rows(rows: list[Any], sorts: Any, row_of: Callable[[Any], Row]) -> list
             raise validation_error("body failed validation: each sort should be an object.")
         direction = spec.get("direction", "ascending")
         if direction not in ("ascending", "descending"):
-            raise validation_error("body failed validation: sort direction should be "
-                                   "`ascending` or `descending`.")
+            raise validation_error(
+                "body failed validation: sort direction should be `ascending` or `descending`."
+            )
         if "timestamp" in spec:
             if spec["timestamp"] not in ("created_time", "last_edited_time"):
                 raise validation_error("body failed validation: invalid sort timestamp.")
         elif "property" not in spec:
-            raise validation_error("body failed validation: a sort needs `property` or "
-                                   "`timestamp`.")
+            raise validation_error(
+                "body failed validation: a sort needs `property` or `timestamp`."
+            )
         keyed = [(_sort_value(row_of(r), spec), r) for r in out]
         nones = [r for value, r in keyed if value is None]
         rest = [(value, r) for value, r in keyed if value is not None]

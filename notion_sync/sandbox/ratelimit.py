@@ -69,8 +69,7 @@ class RateLimiter:
             self._tokens[key] = tokens
             retry_after = max(1, math.ceil((1.0 - tokens) / self.rate))
             self._paused_since[key] = now
-            self._paused_until[key] = max(self._paused_until.get(key, -math.inf),
-                                          now + retry_after)
+            self._paused_until[key] = max(self._paused_until.get(key, -math.inf), now + retry_after)
             return Decision(False, retry_after, violation)
 
     def pause(self, key: str, seconds: int) -> None:
@@ -78,8 +77,7 @@ class RateLimiter:
         now = self.clock.now()
         with self._lock:
             self._paused_since[key] = now
-            self._paused_until[key] = max(self._paused_until.get(key, -math.inf),
-                                          now + seconds)
+            self._paused_until[key] = max(self._paused_until.get(key, -math.inf), now + seconds)
 
     def is_paused(self, key: str, sent_at: float | None = None) -> bool:
         """Whether ``key`` is inside a Retry-After pause right now (and, given ``sent_at``,

@@ -18,17 +18,39 @@ __all__ = [
 
 JSON = dict[str, Any]
 
-TEXT_COLORS = ["default", "gray", "brown", "orange", "yellow", "green", "blue", "purple",
-               "pink", "red"]
+TEXT_COLORS = [
+    "default",
+    "gray",
+    "brown",
+    "orange",
+    "yellow",
+    "green",
+    "blue",
+    "purple",
+    "pink",
+    "red",
+]
 BACKGROUND_COLORS = [f"{c}_background" for c in TEXT_COLORS[1:]]
 COLORS = TEXT_COLORS + BACKGROUND_COLORS
 
 
-def text_annotations(bold: bool = False, italic: bool = False, strikethrough: bool = False,
-                underline: bool = False, code: bool = False, color: str = "default") -> JSON:
+def text_annotations(
+    bold: bool = False,
+    italic: bool = False,
+    strikethrough: bool = False,
+    underline: bool = False,
+    code: bool = False,
+    color: str = "default",
+) -> JSON:
     """The annotations object every rich text item carries."""
-    return {"bold": bold, "italic": italic, "strikethrough": strikethrough,
-            "underline": underline, "code": code, "color": color}
+    return {
+        "bold": bold,
+        "italic": italic,
+        "strikethrough": strikethrough,
+        "underline": underline,
+        "code": code,
+        "color": color,
+    }
 
 
 def text_item(content: str, link: str | None = None, ann: JSON | None = None) -> JSON:
@@ -44,14 +66,24 @@ def text_item(content: str, link: str | None = None, ann: JSON | None = None) ->
 
 def equation_item(expression: str, ann: JSON | None = None) -> JSON:
     """An inline ``equation`` rich text item."""
-    return {"type": "equation", "equation": {"expression": expression},
-            "annotations": ann or text_annotations(), "plain_text": expression, "href": None}
+    return {
+        "type": "equation",
+        "equation": {"expression": expression},
+        "annotations": ann or text_annotations(),
+        "plain_text": expression,
+        "href": None,
+    }
 
 
 def mention_item(mention: JSON, plain: str, href: str | None = None) -> JSON:
     """A ``mention`` rich text item wrapping an already-built mention object."""
-    return {"type": "mention", "mention": mention, "annotations": text_annotations(),
-            "plain_text": plain, "href": href}
+    return {
+        "type": "mention",
+        "mention": mention,
+        "annotations": text_annotations(),
+        "plain_text": plain,
+        "href": href,
+    }
 
 
 def plain_text(items: list[JSON]) -> str:
@@ -60,12 +92,57 @@ def plain_text(items: list[JSON]) -> str:
 
 
 WORDS = [
-    "alpha", "beta", "gamma", "delta", "notion", "export", "stream", "kafka", "page", "block",
-    "sync", "data", "table", "river", "mountain", "garden", "signal", "vector", "orbit",
-    "harbor", "lantern", "meadow", "copper", "silver", "quartz", "ember", "falcon", "willow",
-    "cedar", "prairie", "canyon", "glacier", "tundra", "lagoon", "summit", "valley", "breeze",
-    "thunder", "plan", "review", "draft", "roadmap", "budget", "meeting", "notes", "design",
-    "spec", "launch", "retro", "hiring", "goals",
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "notion",
+    "export",
+    "stream",
+    "kafka",
+    "page",
+    "block",
+    "sync",
+    "data",
+    "table",
+    "river",
+    "mountain",
+    "garden",
+    "signal",
+    "vector",
+    "orbit",
+    "harbor",
+    "lantern",
+    "meadow",
+    "copper",
+    "silver",
+    "quartz",
+    "ember",
+    "falcon",
+    "willow",
+    "cedar",
+    "prairie",
+    "canyon",
+    "glacier",
+    "tundra",
+    "lagoon",
+    "summit",
+    "valley",
+    "breeze",
+    "thunder",
+    "plan",
+    "review",
+    "draft",
+    "roadmap",
+    "budget",
+    "meeting",
+    "notes",
+    "design",
+    "spec",
+    "launch",
+    "retro",
+    "hiring",
+    "goals",
 ]
 
 
@@ -78,8 +155,12 @@ def sentence(rng: random.Random, lo: int = 4, hi: int = 14) -> str:
 def random_annotations(rng: random.Random) -> JSON:
     """Annotations with a random mix of styles and a random colour."""
     return text_annotations(
-        bold=rng.random() < 0.3, italic=rng.random() < 0.3, strikethrough=rng.random() < 0.1,
-        underline=rng.random() < 0.15, code=rng.random() < 0.1, color=rng.choice(COLORS),
+        bold=rng.random() < 0.3,
+        italic=rng.random() < 0.3,
+        strikethrough=rng.random() < 0.1,
+        underline=rng.random() < 0.15,
+        code=rng.random() < 0.1,
+        color=rng.choice(COLORS),
     )
 
 

@@ -81,8 +81,7 @@ class Sandbox:
         """Bind and serve; returns the base URL."""
         if self._runner is not None:
             return self.base_url
-        runner = web.AppRunner(build_app(self.state), access_log=None,
-                               handle_signals=False)
+        runner = web.AppRunner(build_app(self.state), access_log=None, handle_signals=False)
         await runner.setup()
         site = web.TCPSite(runner, self.config.host, self.config.port)
         await site.start()
@@ -103,8 +102,12 @@ class Sandbox:
         await self.start()
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None,
-                        exc: BaseException | None, tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         await self.stop()
 
     @contextlib.contextmanager

@@ -37,13 +37,19 @@ def _endpoint(request: web.Request) -> str:
 
 
 def _error_response(state: SandboxState, err: NotionAPIError, request_id: str) -> web.Response:
-    body = {"object": "error", "status": err.status, "code": err.code, "message": err.message,
-            "request_id": request_id}
+    body = {
+        "object": "error",
+        "status": err.status,
+        "code": err.code,
+        "message": err.message,
+        "request_id": request_id,
+    }
     headers = {"x-request-id": request_id}
     if err.retry_after is not None:
         headers["Retry-After"] = str(err.retry_after)
-    return web.Response(status=err.status, body=state.dumps(body), headers=headers,
-                        content_type="application/json")
+    return web.Response(
+        status=err.status, body=state.dumps(body), headers=headers, content_type="application/json"
+    )
 
 
 def _bearer(request: web.Request) -> str | None:
@@ -73,15 +79,19 @@ def _make_middleware(state: SandboxState) -> Any:
     return notion_middleware
 
 
-async def _guarded(state: SandboxState, request: web.Request, handler: Handler,
-                   request_id: str, sent_at: float) -> web.StreamResponse:
+async def _guarded(
+    state: SandboxState, request: web.Request, handler: Handler, request_id: str, sent_at: float
+) -> web.StreamResponse:
     token = _bearer(request)
     if token != state.config.token:
         raise NotionAPIError(401, "unauthorized", "API token is invalid.")
     if not request.headers.get("Notion-Version"):
-        raise NotionAPIError(400, "missing_version",
-                             "Notion-Version header failed validation: Notion-Version header "
-                             "should be defined, instead was `undefined`.")
+        raise NotionAPIError(
+            400,
+            "missing_version",
+            "Notion-Version header failed validation: Notion-Version header "
+            "should be defined, instead was `undefined`.",
+        )
     if isinstance(request.match_info.http_exception, web.HTTPException):
         raise NotionAPIError(400, "invalid_request_url", "Invalid request URL.")
     scripted = state.faults.next_scripted()
@@ -91,8 +101,12 @@ async def _guarded(state: SandboxState, request: web.Request, handler: Handler,
         if scripted.status == 429:
             state.limiter.pause(token, scripted.retry_after)
             state.stats.bump("rate_limited")
-            raise NotionAPIError(429, "rate_limited", "You have been rate limited. Please try "
-                                 "again in a few minutes.", retry_after=scripted.retry_after)
+            raise NotionAPIError(
+                429,
+                "rate_limited",
+                "You have been rate limited. Please try again in a few minutes.",
+                retry_after=scripted.retry_after,
+            )
         state.stats.bump("faults")
         code, message = FAULT_ERRORS[scripted.status]
         raise NotionAPIError(scripted.status, code, message)
@@ -101,8 +115,12 @@ async def _guarded(state: SandboxState, request: web.Request, handler: Handler,
         state.stats.bump("retry_after_violations")
     if not decision.allowed:
         state.stats.bump("rate_limited")
-        raise NotionAPIError(429, "rate_limited", "You have been rate limited. Please try again "
-                             "in a few minutes.", retry_after=decision.retry_after)
+        raise NotionAPIError(
+            429,
+            "rate_limited",
+            "You have been rate limited. Please try again in a few minutes.",
+            retry_after=decision.retry_after,
+        )
     fault = state.faults.next_random()
     if fault is not None:
         state.stats.bump("faults")
@@ -114,13 +132,17 @@ async def _guarded(state: SandboxState, request: web.Request, handler: Handler,
     raise TypeError("unexpected handler result")
 
 
-def _json_handler(state: SandboxState,
-                  fn: Callable[[web.Request], Awaitable[dict[str, Any]]]) -> Handler:
+def _json_handler(
+    state: SandboxState, fn: Callable[[web.Request], Awaitable[dict[str, Any]]]
+) -> Handler:
     async def wrapped(request: web.Request) -> web.StreamResponse:
         body = await fn(request)
         request_id = body["request_id"] = state.next_request_id()
-        return web.Response(body=state.dumps(body), content_type="application/json",
-                            headers={"x-request-id": request_id})
+        return web.Response(
+            body=state.dumps(body),
+            content_type="application/json",
+            headers={"x-request-id": request_id},
+        )
 
     return wrapped
 
@@ -136,22 +158,39 @@ async def _serve_file(request: web.Request) -> web.StreamResponse:
     except ValueError:
         expires = -1
     sig = request.query.get("sig", "")
-    if (decoded is None or decoded[0] != Kind.FILE
-            or not state.signer.verify(file_id, name, expires, sig)):
-        return web.Response(status=403, content_type="application/xml", body=s3_error_xml(
-            "SignatureDoesNotMatch", "The request signature we calculated does not match the "
-            "signature you provided.", request_id))
+    if (
+        decoded is None
+        or decoded[0] != Kind.FILE
+        or not state.signer.verify(file_id, name, expires, sig)
+    ):
+        return web.Response(
+            status=403,
+            content_type="application/xml",
+            body=s3_error_xml(
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided.",
+                request_id,
+            ),
+        )
     now = state.clock.now()
     if now >= expires:
         state.stats.bump("expired_file_requests")
         extra = f"<Expires>{iso(expires)}</Expires><ServerTime>{iso(now)}</ServerTime>"
-        return web.Response(status=403, content_type="application/xml", body=s3_error_xml(
-            "AccessDenied", "Request has expired", request_id, extra))
+        return web.Response(
+            status=403,
+            content_type="application/xml",
+            body=s3_error_xml("AccessDenied", "Request has expired", request_id, extra),
+        )
     state.stats.bump("file_downloads")
     data, mime = file_bytes(file_id, name)
-    return web.Response(body=data, headers={"Content-Type": mime,
-                                            "ETag": f'"{file_id.replace("-", "")[:16]}"',
-                                            "x-amz-request-id": request_id})
+    return web.Response(
+        body=data,
+        headers={
+            "Content-Type": mime,
+            "ETag": f'"{file_id.replace("-", "")[:16]}"',
+            "x-amz-request-id": request_id,
+        },
+    )
 
 
 async def _stats(request: web.Request) -> web.Response:
@@ -185,8 +224,7 @@ async def _manifest(request: web.Request) -> web.StreamResponse:
 
 def build_app(state: SandboxState) -> web.Application:
     """The aiohttp application serving ``state``."""
-    app = web.Application(middlewares=[_make_middleware(state)],
-                          client_max_size=4 * 1024 * 1024)
+    app = web.Application(middlewares=[_make_middleware(state)], client_max_size=4 * 1024 * 1024)
     app[STATE_KEY] = state
     api = NotionAPI(state)
     for method, path, handler in api.routes():

@@ -44,8 +44,9 @@ class SandboxState:
         self.stats = Stats()
         self.limiter = RateLimiter(config.rate, config.burst, self.clock)
         self.faults = FaultInjector(config.seed, config.fault_rate, self.clock)
-        self.signer = FileSigner(digest(config.seed, "file-secret").to_bytes(8, "big") * 4,
-                                 config.file_url_ttl)
+        self.signer = FileSigner(
+            digest(config.seed, "file-secret").to_bytes(8, "big") * 4, config.file_url_ttl
+        )
         self.base_url = ""
         self._trees: OrderedDict[int, PageTree] = OrderedDict()
         self._trees_lock = threading.Lock()
@@ -69,8 +70,9 @@ class SandboxState:
         """A fresh request id (UUID-shaped, like Notion's)."""
         self._request_no += 1
         n = self._request_no
-        return dashed(f"{digest(self.config.seed, 'rid', n):016x}"
-                      f"{digest(self.config.seed, 'rid2', n):016x}")
+        return dashed(
+            f"{digest(self.config.seed, 'rid', n):016x}{digest(self.config.seed, 'rid2', n):016x}"
+        )
 
     def next_latency(self) -> float:
         """Seconds of injected latency for the next request: mean +/- a third."""
@@ -84,8 +86,10 @@ class SandboxState:
         """Validate a path/body id (dashes optional) and decode it."""
         hex32 = normalize_id(raw)
         if hex32 is None:
-            raise validation_error(f"path failed validation: path.{where} should be a valid "
-                                   f"uuid, instead was `{raw!r}`.")
+            raise validation_error(
+                f"path failed validation: path.{where} should be a valid "
+                f"uuid, instead was `{raw!r}`."
+            )
         return dashed(hex32), decode_id(self.config.seed, hex32)
 
     def shared_page(self, raw: str, where: str = "page_id") -> PageNode:
@@ -107,8 +111,7 @@ class SandboxState:
     def data_source(self, raw: str) -> DataSourceNode:
         """The data source with id ``raw``, or 404."""
         object_id, decoded = self.parse_id(raw, "data_source_id")
-        if (decoded and decoded[0] == Kind.DATA_SOURCE
-                and decoded[1] < len(self.ws.data_sources)):
+        if decoded and decoded[0] == Kind.DATA_SOURCE and decoded[1] < len(self.ws.data_sources):
             return self.ws.data_sources[decoded[1]]
         raise not_found("data_source", object_id)
 
@@ -132,8 +135,9 @@ class SandboxState:
             if cached is not None:
                 self._trees.move_to_end(page_idx)
                 return cached
-        original = (self.showcase_original()
-                    if self.ws.pages[page_idx].special == "synced_ref" else None)
+        original = (
+            self.showcase_original() if self.ws.pages[page_idx].special == "synced_ref" else None
+        )
         tree = self._build(page_idx, original)
         with self._trees_lock:
             self._trees[page_idx] = tree
@@ -155,8 +159,9 @@ class SandboxState:
                     return original.children
         return block.children
 
-    def search_entries(self, query: str, kind: Kind | None,
-                       ascending: bool) -> list[tuple[int, Kind, int]]:
+    def search_entries(
+        self, query: str, kind: Kind | None, ascending: bool
+    ) -> list[tuple[int, Kind, int]]:
         """Search hits in order (cached per query, so paging through them is cheap)."""
         key = f"{query}\x1f{kind}\x1f{ascending}"
         with self._trees_lock:
@@ -169,8 +174,11 @@ class SandboxState:
             if kind is not None and entry[1] != kind:
                 continue
             if needle:
-                title = (self.ws.pages[entry[2]].title if entry[1] == Kind.PAGE
-                         else self.ws.data_sources[entry[2]].title)
+                title = (
+                    self.ws.pages[entry[2]].title
+                    if entry[1] == Kind.PAGE
+                    else self.ws.data_sources[entry[2]].title
+                )
                 if needle not in title.casefold():
                     continue
             out.append(entry)

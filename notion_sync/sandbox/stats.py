@@ -21,9 +21,15 @@ class Stats:
         with self._lock:
             self._requests_total = 0
             self._by_endpoint: defaultdict[str, defaultdict[str, int]] = defaultdict(
-                lambda: defaultdict(int))
-            self._counters = {"rate_limited": 0, "faults": 0, "file_downloads": 0,
-                              "expired_file_requests": 0, "retry_after_violations": 0}
+                lambda: defaultdict(int)
+            )
+            self._counters = {
+                "rate_limited": 0,
+                "faults": 0,
+                "file_downloads": 0,
+                "expired_file_requests": 0,
+                "retry_after_violations": 0,
+            }
 
     def request(self, endpoint: str, status: int) -> None:
         """Count one ``/v1`` request answered with ``status``."""

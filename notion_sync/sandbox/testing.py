@@ -28,8 +28,7 @@ from .clock import Clock, ManualClock
 from .config import SandboxConfig
 from .sandbox import Sandbox
 
-__all__ = ["manual_clock", "notion_async_client", "sandbox", "sandbox_factory",
-           "sandbox_thread"]
+__all__ = ["manual_clock", "notion_async_client", "sandbox", "sandbox_factory", "sandbox_thread"]
 
 SandboxFactory = Callable[..., Awaitable[Sandbox]]
 
@@ -75,7 +74,8 @@ def sandbox_thread() -> Iterator[Sandbox]:
 async def notion_async_client(sandbox: Sandbox) -> AsyncIterator[notion_client.AsyncClient]:
     """An official AsyncClient on ``sandbox`` (retries off, injected httpx client)."""
     http = httpx.AsyncClient(timeout=30)
-    client = notion_client.AsyncClient(auth=sandbox.token, base_url=sandbox.base_url,
-                                       client=http, retry=False)
+    client = notion_client.AsyncClient(
+        auth=sandbox.token, base_url=sandbox.base_url, client=http, retry=False
+    )
     yield client
     await http.aclose()

@@ -77,9 +77,15 @@ def test_peers_smoke(tmp_path: Path) -> None:
     for name in ("notion-to-md", "notion2md"):
         assert tools[name]["notion_sync_ratio"]["requests"] > 0
     # The report renders from these results (plots included).
-    written = write_report({"mode": "smoke", "started_at": "-", "finished_at": "-",
-                            "machine": {"cores": 2, "cpu": "-", "memory_gib": 0,
-                                        "python": "-", "node": "-"},
-                            "peers": res}, tmp_path)
+    written = write_report(
+        {
+            "mode": "smoke",
+            "started_at": "-",
+            "finished_at": "-",
+            "machine": {"cores": 2, "cpu": "-", "memory_gib": 0, "python": "-", "node": "-"},
+            "peers": res,
+        },
+        tmp_path,
+    )
     assert "results.md" in written
     assert "notion-to-md" in (tmp_path / "results.md").read_text()

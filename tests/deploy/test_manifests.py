@@ -69,8 +69,9 @@ def test_compose_file_matches_the_compose_specification() -> None:
 
 def test_compose_schema_rejects_a_broken_file() -> None:
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({"services": {"worker": {"imagee": "notion-sync"}}},
-                            _vendored("compose-spec"))
+        jsonschema.validate(
+            {"services": {"worker": {"imagee": "notion-sync"}}}, _vendored("compose-spec")
+        )
 
 
 def test_ci_workflow_matches_the_github_workflow_schema() -> None:
@@ -91,8 +92,12 @@ def test_kubernetes_manifests_match_the_kubernetes_schemas() -> None:
 
 
 def test_kubernetes_schema_rejects_a_broken_deployment() -> None:
-    broken = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"},
-              "spec": {"replicas": "two", "selector": {}, "template": {}}}
+    broken = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "x"},
+        "spec": {"replicas": "two", "selector": {}, "template": {}},
+    }
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(broken, K8S_VERSION, strict=True)
 
@@ -119,8 +124,12 @@ def test_alerts_use_real_metrics_and_match_between_compose_and_kubernetes() -> N
     compose_rules = yaml.safe_load((ROOT / "deploy" / "prometheus" / "alerts.yml").read_text())
     assert rule["spec"] == compose_rules
     alerts = {r["alert"]: r["expr"] for g in rule["spec"]["groups"] for r in g["rules"]}
-    assert set(alerts) == {"NotionSyncExportsFailing", "NotionSyncSustained429s",
-                           "NotionSyncConsumerLagGrowing", "NotionSyncCircuitOpen"}
+    assert set(alerts) == {
+        "NotionSyncExportsFailing",
+        "NotionSyncSustained429s",
+        "NotionSyncConsumerLagGrowing",
+        "NotionSyncCircuitOpen",
+    }
     known = _known_series()
     for expr in alerts.values():
         assert set(METRIC_NAME.findall(expr)) <= known, expr
@@ -133,8 +142,12 @@ def test_alerts_use_real_metrics_and_match_between_compose_and_kubernetes() -> N
 
 def test_dashboard_charts_every_metric_and_only_real_ones() -> None:
     dashboard = json.loads((ROOT / "deploy" / "grafana" / "notion-sync.json").read_text())
-    used = {name for panel in dashboard["panels"] for target in panel["targets"]
-            for name in METRIC_NAME.findall(target["expr"])}
+    used = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in METRIC_NAME.findall(target["expr"])
+    }
     known = _known_series()
     assert used <= known, used - known
     families = {family.name for family in metrics.REGISTRY.collect()}

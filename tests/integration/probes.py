@@ -26,8 +26,12 @@ def get(port: int, path: str) -> httpx.Response | None:
         return None
 
 
-def poll(probe: Callable[[], T | None], what: str, timeout: float = 90.0,
-         alive: Callable[[], bool] = lambda: True) -> T:
+def poll(
+    probe: Callable[[], T | None],
+    what: str,
+    timeout: float = 90.0,
+    alive: Callable[[], bool] = lambda: True,
+) -> T:
     """Call ``probe`` until it returns something, the deadline passes, or ``alive`` is false."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and alive():

@@ -14,15 +14,17 @@ from tests.fixtures.pipeline import Pipeline
 from tests.integration.probes import free_port, get, poll
 
 
-def test_probes_follow_the_worker_from_start_to_broker_loss(tmp_path: Path,
-                                                             topic_prefix: str) -> None:
+def test_probes_follow_the_worker_from_start_to_broker_loss(
+    tmp_path: Path, topic_prefix: str
+) -> None:
     # A broker of our own: this test kills it, and the session broker serves everyone else.
     state_dir = tmp_path / "broker"
     broker = ensure_embedded_broker(state_dir)
     try:
         with Sandbox(SandboxConfig(pages=3, rate=math.inf, seed=7)).running_in_thread() as sandbox:
-            pipeline = Pipeline(kafka.TestBroker(broker.bootstrap, True, state_dir), topic_prefix,
-                                sandbox, tmp_path)
+            pipeline = Pipeline(
+                kafka.TestBroker(broker.bootstrap, True, state_dir), topic_prefix, sandbox, tmp_path
+            )
             port = free_port()
             worker = pipeline.start_worker(NOTION_SYNC_WORKER__WEB_PORT=str(port))
             try:
@@ -38,8 +40,7 @@ def test_probes_follow_the_worker_from_start_to_broker_loss(tmp_path: Path,
                 assert ready.json()["partitions"] > 0 and ready.json()["reasons"] == []
 
                 stop_embedded_broker(state_dir)
-                gone = poll(lambda: _status(port, 503), "not ready after broker loss",
-                            alive=alive)
+                gone = poll(lambda: _status(port, 503), "not ready after broker loss", alive=alive)
                 assert any(r.startswith("broker unreachable") for r in gone.json()["reasons"])
                 still = get(port, "/healthz")
                 assert still is not None and still.status_code == 200

@@ -44,9 +44,13 @@ def _requests(metrics: Samples) -> Counter[tuple[str, str]]:
 
 
 def _served(stats: dict[str, dict[str, int]]) -> Counter[tuple[str, str]]:
-    return Counter({(_route(endpoint), status): count
-                    for endpoint, by_status in stats.items()
-                    for status, count in by_status.items()})
+    return Counter(
+        {
+            (_route(endpoint), status): count
+            for endpoint, by_status in stats.items()
+            for status, count in by_status.items()
+        }
+    )
 
 
 def test_request_counters_equal_the_sandbox_request_stats(
@@ -62,8 +66,11 @@ def test_request_counters_equal_the_sandbox_request_stats(
     export_id = pipeline.request(out_dir, formats=("json",))
     # During the export: the worker counts a request once its answer is in, so it can only
     # trail the sandbox, which counts on answering.
-    during = poll(lambda: m if sum(_requests(m := _scrape(port) or {}).values()) else None,
-                  "first counted request", alive=alive)
+    during = poll(
+        lambda: m if sum(_requests(m := _scrape(port) or {}).values()) else None,
+        "first counted request",
+        alive=alive,
+    )
     served_then = _served(pipeline.sandbox.stats()["by_endpoint"])
     for key, count in _requests(during).items():
         assert count <= served_then[key], key
@@ -78,8 +85,9 @@ def test_request_counters_equal_the_sandbox_request_stats(
     exported = after["notion_sync_documents_exported_total"]
     assert exported[(("format", "json"),)] == view.written["json"]
     # The ledger counts the outcome when it consumes ExportCompleted, just after we saw it.
-    outcome = poll(lambda: (_scrape(port) or {}).get("notion_sync_exports_total"),
-                   "exports_total", alive=alive)
+    outcome = poll(
+        lambda: (_scrape(port) or {}).get("notion_sync_exports_total"), "exports_total", alive=alive
+    )
     assert outcome == {(("outcome", "completed"),): 1.0}
     final = _scrape(port)
     assert final is not None and _requests(final) == served  # nothing more was sent

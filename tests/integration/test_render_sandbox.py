@@ -43,8 +43,9 @@ _MEDIA = ("image", "video", "pdf", "file", "audio")
 
 
 async def _tree(client: AsyncClient, block_id: str) -> list[JSON]:
-    kids: list[JSON] = await async_collect_paginated_api(client.blocks.children.list,
-                                                         block_id=block_id)
+    kids: list[JSON] = await async_collect_paginated_api(
+        client.blocks.children.list, block_id=block_id
+    )
     for kid in kids:
         if kid.get("has_children") and kid.get("type") not in _DOC_BLOCKS:
             kid["children"] = await _tree(client, kid["id"])
@@ -60,8 +61,11 @@ def _walk(blocks: list[JSON]) -> Iterator[JSON]:
 def _file_objects(obj: Any) -> Iterator[JSON]:
     """Every Notion-hosted file object (``{"type": "file", "file": {"url": …}}``) inside obj."""
     if isinstance(obj, dict):
-        if obj.get("type") == "file" and isinstance(obj.get("file"), dict) \
-                and isinstance(obj["file"].get("url"), str):
+        if (
+            obj.get("type") == "file"
+            and isinstance(obj.get("file"), dict)
+            and isinstance(obj["file"].get("url"), str)
+        ):
             yield obj
         for value in obj.values():
             if isinstance(value, dict | list):
@@ -81,9 +85,12 @@ async def _files(http: httpx.AsyncClient, store: FileStore, *objs: Any) -> dict[
             response = await http.get(url)
             response.raise_for_status()
             name = f.get("name") or url.split("?", 1)[0].rsplit("/", 1)[-1] or "file"
-            refs[url] = FileRef(sha256=store.put(response.content), name=name,
-                                size=len(response.content),
-                                content_type=response.headers.get("content-type", ""))
+            refs[url] = FileRef(
+                sha256=store.put(response.content),
+                name=name,
+                size=len(response.content),
+                content_type=response.headers.get("content-type", ""),
+            )
     return refs
 
 
@@ -93,12 +100,14 @@ async def _property_items(client: AsyncClient, page: JSON) -> JSON:
         values = prop.get(prop.get("type"))
         if prop.get("has_more") or (isinstance(values, list) and len(values) >= 25):
             full[prop["id"]] = await async_collect_paginated_api(
-                client.pages.properties.retrieve, page_id=page["id"], property_id=prop["id"])
+                client.pages.properties.retrieve, page_id=page["id"], property_id=prop["id"]
+            )
     return full
 
 
-async def walk_workspace(client: AsyncClient, http: httpx.AsyncClient, store: DocumentStore,
-                         files: FileStore) -> dict[str, int]:
+async def walk_workspace(
+    client: AsyncClient, http: httpx.AsyncClient, store: DocumentStore, files: FileStore
+) -> dict[str, int]:
     """Fetch everything reachable into ``store``; returns rows per data source."""
     pages: dict[str, JSON | None] = {}
     sources: dict[str, JSON | None] = {}
@@ -110,14 +119,20 @@ async def walk_workspace(client: AsyncClient, http: httpx.AsyncClient, store: Do
         for sid in [s for s in sources if s not in done]:
             done.add(sid)
             source = sources[sid] or await client.data_sources.retrieve(data_source_id=sid)
-            rows = await async_collect_paginated_api(client.data_sources.query,
-                                                     data_source_id=sid)
+            rows = await async_collect_paginated_api(client.data_sources.query, data_source_id=sid)
             row_counts[sid] = len(rows)
             for row in rows:
                 pages.setdefault(row["id"], row)
-            store.put({"kind": "data_source", "id": sid, "data_source": source, "rows": rows,
-                       "property_items": {r["id"]: await _property_items(client, r) for r in rows},
-                       "files": await _files(http, files, source)})
+            store.put(
+                {
+                    "kind": "data_source",
+                    "id": sid,
+                    "data_source": source,
+                    "rows": rows,
+                    "property_items": {r["id"]: await _property_items(client, r) for r in rows},
+                    "files": await _files(http, files, source),
+                }
+            )
         for pid in [p for p in pages if p not in done]:
             done.add(pid)
             try:
@@ -138,10 +153,17 @@ async def walk_workspace(client: AsyncClient, http: httpx.AsyncClient, store: Do
                         continue
                     for ds in database.get("data_sources") or []:
                         sources.setdefault(ds["id"], None)
-            store.put({"kind": "page", "id": pid, "page": page, "blocks": blocks,
-                       "comments": comments,
-                       "property_items": await _property_items(client, page),
-                       "files": await _files(http, files, page, blocks, comments)})
+            store.put(
+                {
+                    "kind": "page",
+                    "id": pid,
+                    "page": page,
+                    "blocks": blocks,
+                    "comments": comments,
+                    "property_items": await _property_items(client, page),
+                    "files": await _files(http, files, page, blocks, comments),
+                }
+            )
     users = await async_collect_paginated_api(client.users.list)
     store.put({"kind": "users", "id": "users", "users": users})
     return row_counts
@@ -200,6 +222,7 @@ def _md_refs(text: str) -> Iterator[str]:
             if tok.type == "html_inline" or tok.type == "html_block":
                 yield from parse_html(tok.content).links()
             yield from walk(tok.children or [])
+
     yield from walk(MarkdownIt("commonmark").enable("table").parse(text))
 
 
@@ -216,8 +239,12 @@ def test_every_manifest_page_exists_in_every_format(rendered: Rendered) -> None:
         for fmt, ext in (("json", ".json"), ("markdown", ".md"), ("html", ".html")):
             assert (rendered.out / fmt / rendered.layout.path(pid, ext)).is_file(), (fmt, pid)
     for sid in sources:
-        for fmt, ext in (("json", ".json"), ("markdown", ".md"), ("html", ".html"),
-                         ("csv", ".csv")):
+        for fmt, ext in (
+            ("json", ".json"),
+            ("markdown", ".md"),
+            ("html", ".html"),
+            ("csv", ".csv"),
+        ):
             assert (rendered.out / fmt / rendered.layout.path(sid, ext)).is_file(), (fmt, sid)
 
 
@@ -253,8 +280,10 @@ def test_two_exports_of_the_same_workspace_are_byte_identical(rendered: Rendered
     # signed file URLs, their expiry_time, and the response's request_id. Those are the
     # only bytes allowed to differ.
     assert [name for name in differing if not name.endswith(".json")] == []
-    per_response = re.compile(rb'(http://127\.0\.0\.1:\d+/__files/[^"]*|"expiry_time": "[^"]*"'
-                              rb'|"request_id": "[^"]*")')
+    per_response = re.compile(
+        rb'(http://127\.0\.0\.1:\d+/__files/[^"]*|"expiry_time": "[^"]*"'
+        rb'|"request_id": "[^"]*")'
+    )
     for name in differing:
         assert per_response.sub(b"X", first_tree[name]) == per_response.sub(b"X", second_tree[name])
 
@@ -291,18 +320,31 @@ async def _serve(root: Path, log: list[tuple[str, int]]) -> tuple[web.AppRunner,
 
 async def _screenshot(chromium: str, url: str, shot: Path, profile: Path) -> None:
     proc = await asyncio.create_subprocess_exec(
-        chromium, "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", f"--user-data-dir={profile}", "--hide-scrollbars",
-        "--window-size=1280,4000", "--virtual-time-budget=5000", f"--screenshot={shot}", url,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--hide-scrollbars",
+        "--window-size=1280,4000",
+        "--virtual-time-budget=5000",
+        f"--screenshot={shot}",
+        url,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     _, err = await asyncio.wait_for(proc.communicate(), timeout=120)
     assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
 
 
 @pytest.mark.asyncio(loop_scope="module")
 async def test_headless_chromium_loads_index_and_rich_page(
-        rendered: Rendered, tmp_path: Path) -> None:
+    rendered: Rendered, tmp_path: Path
+) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     assert chromium, "install Debian's chromium: apt-get install -y chromium"
     html_root = rendered.out / "html"
@@ -315,8 +357,11 @@ async def test_headless_chromium_loads_index_and_rich_page(
     shots.mkdir()
     try:
         for name, rel in (("index", Path("index.html")), ("rich", richest.relative_to(html_root))):
-            url = base + "/" + "/".join(httpx.URL("/" + p).raw_path.decode().lstrip("/")
-                                        for p in rel.parts)
+            url = (
+                base
+                + "/"
+                + "/".join(httpx.URL("/" + p).raw_path.decode().lstrip("/") for p in rel.parts)
+            )
             await _screenshot(chromium, url, shots / f"{name}.png", tmp_path / f"profile-{name}")
             assert (shots / f"{name}.png").stat().st_size > 10_000
     finally:

@@ -20,7 +20,8 @@ def tree(root: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(root)): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and path.name != "manifest.json"
+        if path.is_file()
+        and path.name != "manifest.json"
         and STATE_DIR not in path.relative_to(root).parts
     }
 
@@ -29,7 +30,11 @@ def replay(pipeline: Pipeline, *args: str, **env: str) -> subprocess.CompletedPr
     """``notion-sync replay`` as a user runs it, against the pipeline's broker and prefix."""
     return subprocess.run(
         [sys.executable, "-m", "notion_sync", "replay", *args],
-        env=pipeline.env(**env), capture_output=True, text=True, timeout=300, check=False,
+        env=pipeline.env(**env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -100,14 +105,31 @@ def test_replay_falls_back_to_the_store_on_disk_when_the_topics_lack_the_export(
 
     out = tmp_path / "replayed"
     empty_prefix = f"{pipeline.prefix}-elsewhere"  # a cluster namespace that never saw it
-    done = replay(pipeline, "--export-id", export_id, "--format", "markdown", "--out", str(out),
-                  NOTION_SYNC_KAFKA__TOPIC_PREFIX=empty_prefix)
+    done = replay(
+        pipeline,
+        "--export-id",
+        export_id,
+        "--format",
+        "markdown",
+        "--out",
+        str(out),
+        NOTION_SYNC_KAFKA__TOPIC_PREFIX=empty_prefix,
+    )
     assert done.returncode != 0  # without --from there is nothing to fall back on
     assert "--from" in done.stderr
 
-    done = replay(pipeline, "--export-id", export_id, "--format", "markdown,html",
-                  "--out", str(out), "--from", str(original),
-                  NOTION_SYNC_KAFKA__TOPIC_PREFIX=empty_prefix)
+    done = replay(
+        pipeline,
+        "--export-id",
+        export_id,
+        "--format",
+        "markdown,html",
+        "--out",
+        str(out),
+        "--from",
+        str(original),
+        NOTION_SYNC_KAFKA__TOPIC_PREFIX=empty_prefix,
+    )
     assert done.returncode == 0, done.stderr
     assert f"from disk store {original / STATE_DIR}" in done.stdout
     assert pipeline.sandbox.stats()["requests_total"] == 0
@@ -122,9 +144,19 @@ def test_replay_falls_back_to_the_store_on_disk_when_the_topics_lack_the_export(
     assert not (out / STATE_DIR / "documents").exists()  # read in place, not copied
 
     gone = tmp_path / "gone"
-    done = replay(pipeline, "--latest", "--format", "markdown", "--out", str(gone),
-                  "--from", str(original), "--timeout", "3",
-                  NOTION_SYNC_KAFKA__BROKER="kafka://127.0.0.1:9")
+    done = replay(
+        pipeline,
+        "--latest",
+        "--format",
+        "markdown",
+        "--out",
+        str(gone),
+        "--from",
+        str(original),
+        "--timeout",
+        "3",
+        NOTION_SYNC_KAFKA__BROKER="kafka://127.0.0.1:9",
+    )
     assert done.returncode == 0, done.stderr
     assert "from disk store" in done.stdout and "topics unavailable" in done.stdout
     assert {k: v for k, v in tree(gone).items() if k.startswith("markdown/")} == direct

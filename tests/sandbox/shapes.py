@@ -12,8 +12,7 @@ from typing import Any
 JSON = dict[str, Any]
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-COLORS = {"default", "gray", "brown", "orange", "yellow", "green", "blue", "purple", "pink",
-          "red"}
+COLORS = {"default", "gray", "brown", "orange", "yellow", "green", "blue", "purple", "pink", "red"}
 COLORS |= {f"{c}_background" for c in COLORS - {"default"}}
 
 
@@ -72,8 +71,15 @@ def rich_text(items: Any) -> None:
             assert isinstance(item["equation"]["expression"], str)
         else:
             mention = item["mention"]
-            assert mention["type"] in ("page", "database", "user", "date", "link_preview",
-                                       "template_mention", "link_mention")
+            assert mention["type"] in (
+                "page",
+                "database",
+                "user",
+                "date",
+                "link_preview",
+                "template_mention",
+                "link_mention",
+            )
             assert mention["type"] in mention
 
 
@@ -110,23 +116,46 @@ BLOCK_CONTENT: dict[str, tuple[str, ...]] = {
     "callout": ("rich_text", "icon", "color"),
     "code": ("rich_text", "caption", "language"),
     "equation": ("expression",),
-    "divider": (), "breadcrumb": (), "column_list": (), "column": (), "unsupported": (),
+    "divider": (),
+    "breadcrumb": (),
+    "column_list": (),
+    "column": (),
+    "unsupported": (),
     "tab": (),
     "table": ("table_width", "has_column_header", "has_row_header"),
     "table_row": ("cells",),
     "synced_block": ("synced_from",),
-    "child_page": ("title",), "child_database": ("title",),
+    "child_page": ("title",),
+    "child_database": ("title",),
     "link_to_page": ("type",),
-    "bookmark": ("url", "caption"), "embed": ("url",), "link_preview": ("url",),
-    "image": ("type", "caption"), "video": ("type", "caption"), "pdf": ("type", "caption"),
-    "file": ("type", "caption", "name"), "audio": ("type", "caption"),
-    "table_of_contents": ("color",), "template": ("rich_text",),
+    "bookmark": ("url", "caption"),
+    "embed": ("url",),
+    "link_preview": ("url",),
+    "image": ("type", "caption"),
+    "video": ("type", "caption"),
+    "pdf": ("type", "caption"),
+    "file": ("type", "caption", "name"),
+    "audio": ("type", "caption"),
+    "table_of_contents": ("color",),
+    "template": ("rich_text",),
 }
 
 
 def block(obj: JSON, files_seen: list[str] | None = None) -> None:
-    keys(obj, "object", "id", "parent", "created_time", "last_edited_time", "created_by",
-         "last_edited_by", "has_children", "archived", "in_trash", "type")
+    keys(
+        obj,
+        "object",
+        "id",
+        "parent",
+        "created_time",
+        "last_edited_time",
+        "created_by",
+        "last_edited_by",
+        "has_children",
+        "archived",
+        "in_trash",
+        "type",
+    )
     assert obj["object"] == "block"
     uuid(obj["id"])
     parent(obj["parent"])
@@ -190,9 +219,23 @@ def _property_value(prop: JSON, files_seen: list[str] | None) -> None:
 
 
 def page(obj: JSON, files_seen: list[str] | None = None) -> None:
-    keys(obj, "object", "id", "created_time", "last_edited_time", "created_by",
-         "last_edited_by", "cover", "icon", "parent", "archived", "in_trash", "properties",
-         "url", "public_url")
+    keys(
+        obj,
+        "object",
+        "id",
+        "created_time",
+        "last_edited_time",
+        "created_by",
+        "last_edited_by",
+        "cover",
+        "icon",
+        "parent",
+        "archived",
+        "in_trash",
+        "properties",
+        "url",
+        "public_url",
+    )
     assert obj["object"] == "page"
     uuid(obj["id"])
     parent(obj["parent"])
@@ -212,9 +255,27 @@ def property_schema(name: str, prop: JSON) -> None:
 
 
 def data_source(obj: JSON) -> None:
-    keys(obj, "object", "id", "created_time", "last_edited_time", "created_by",
-         "last_edited_by", "properties", "parent", "database_parent", "archived", "in_trash",
-         "is_inline", "icon", "cover", "url", "public_url", "title", "description")
+    keys(
+        obj,
+        "object",
+        "id",
+        "created_time",
+        "last_edited_time",
+        "created_by",
+        "last_edited_by",
+        "properties",
+        "parent",
+        "database_parent",
+        "archived",
+        "in_trash",
+        "is_inline",
+        "icon",
+        "cover",
+        "url",
+        "public_url",
+        "title",
+        "description",
+    )
     assert obj["object"] == "data_source"
     assert obj["parent"]["type"] == "database_id"
     parent(obj["database_parent"])
@@ -224,16 +285,39 @@ def data_source(obj: JSON) -> None:
 
 
 def database(obj: JSON) -> None:
-    keys(obj, "object", "id", "title", "description", "parent", "is_inline", "in_trash",
-         "created_time", "last_edited_time", "icon", "cover", "url", "public_url",
-         "data_sources")
+    keys(
+        obj,
+        "object",
+        "id",
+        "title",
+        "description",
+        "parent",
+        "is_inline",
+        "in_trash",
+        "created_time",
+        "last_edited_time",
+        "icon",
+        "cover",
+        "url",
+        "public_url",
+        "data_sources",
+    )
     assert obj["object"] == "database"
     assert obj["data_sources"] and all(set(d) == {"id", "name"} for d in obj["data_sources"])
 
 
 def comment(obj: JSON) -> None:
-    keys(obj, "object", "id", "parent", "discussion_id", "created_time", "last_edited_time",
-         "created_by", "rich_text")
+    keys(
+        obj,
+        "object",
+        "id",
+        "parent",
+        "discussion_id",
+        "created_time",
+        "last_edited_time",
+        "created_by",
+        "rich_text",
+    )
     assert obj["object"] == "comment"
     parent(obj["parent"])
     uuid(obj["discussion_id"])

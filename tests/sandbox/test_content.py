@@ -16,8 +16,9 @@ from . import shapes
 from .helpers import get, manifest_page
 
 
-async def _tree(http: httpx.AsyncClient, sb: Sandbox, block_id: str,
-                depth: int = 0) -> list[tuple[int, dict[str, Any]]]:
+async def _tree(
+    http: httpx.AsyncClient, sb: Sandbox, block_id: str, depth: int = 0
+) -> list[tuple[int, dict[str, Any]]]:
     out: list[tuple[int, dict[str, Any]]] = []
     body = (await get(http, sb, f"blocks/{block_id}/children")).json()
     assert not body["has_more"]
@@ -51,14 +52,20 @@ async def test_showcase_page_has_every_feature(sandbox: Sandbox) -> None:
     assert len(languages) >= 3
     list_depths = [d for d, b in tree if b["type"] == "bulleted_list_item"]
     assert max(list_depths) >= 3
-    assert any(b["type"].startswith("heading") and b[b["type"]]["is_toggleable"]
-               and b["has_children"] for b in blocks)
+    assert any(
+        b["type"].startswith("heading") and b[b["type"]]["is_toggleable"] and b["has_children"]
+        for b in blocks
+    )
     tab = next(b for b in blocks if b["type"] == "tab")
-    tab_children = [b for d, b in tree if b["parent"] == {"type": "block_id",
-                                                           "block_id": tab["id"]}]
+    tab_children = [
+        b for d, b in tree if b["parent"] == {"type": "block_id", "block_id": tab["id"]}
+    ]
     assert tab_children and all(b["type"] == "paragraph" for b in tab_children)
-    original = next(b for b in blocks if b["type"] == "synced_block"
-                    and b["synced_block"]["synced_from"] is None)
+    original = next(
+        b
+        for b in blocks
+        if b["type"] == "synced_block" and b["synced_block"]["synced_from"] is None
+    )
     assert original["has_children"]
     linked = {b["link_to_page"]["type"] for b in blocks if b["type"] == "link_to_page"}
     assert linked == {"page_id", "database_id"}
@@ -84,8 +91,7 @@ async def test_synced_reference_serves_the_original_children(sandbox: Sandbox) -
 @pytest.mark.asyncio
 async def test_block_comment_threads(sandbox: Sandbox) -> None:
     manifest = sandbox.manifest()
-    page = max(manifest["pages"], key=lambda p: (p["block_comment_count"] > 0,
-                                                 -p["block_count"]))
+    page = max(manifest["pages"], key=lambda p: (p["block_comment_count"] > 0, -p["block_count"]))
     assert page["block_comment_count"] > 0
     total = 0
     async with httpx.AsyncClient(timeout=60) as http:
@@ -107,8 +113,11 @@ async def test_long_page_discussion_paginates(sandbox: Sandbox) -> None:
     assert page["comment_count"] > 100
     async with httpx.AsyncClient(timeout=60) as http:
         first = (await get(http, sandbox, "comments", block_id=page["id"])).json()
-        second = (await get(http, sandbox, "comments", block_id=page["id"],
-                            start_cursor=first["next_cursor"])).json()
+        second = (
+            await get(
+                http, sandbox, "comments", block_id=page["id"], start_cursor=first["next_cursor"]
+            )
+        ).json()
     assert len(first["results"]) == 100 and first["has_more"]
     assert len(first["results"]) + len(second["results"]) == page["comment_count"]
     threads = {c["discussion_id"] for c in first["results"] + second["results"]}

@@ -15,10 +15,12 @@ from .helpers import get, headers, manifest_page, post
 @pytest.mark.asyncio
 async def test_missing_and_wrong_token_are_401(sandbox: Sandbox) -> None:
     async with httpx.AsyncClient(timeout=60) as http:
-        missing = await http.get(f"{sandbox.base_url}/v1/users/me",
-                                 headers={"Notion-Version": "2025-09-03"})
-        wrong = await http.get(f"{sandbox.base_url}/v1/users/me",
-                               headers=headers(sandbox, token="nope"))
+        missing = await http.get(
+            f"{sandbox.base_url}/v1/users/me", headers={"Notion-Version": "2025-09-03"}
+        )
+        wrong = await http.get(
+            f"{sandbox.base_url}/v1/users/me", headers=headers(sandbox, token="nope")
+        )
     for resp in (missing, wrong):
         assert resp.status_code == 401
         shapes.error(resp.json(), 401, "unauthorized")
@@ -28,8 +30,9 @@ async def test_missing_and_wrong_token_are_401(sandbox: Sandbox) -> None:
 @pytest.mark.asyncio
 async def test_missing_version_is_400(sandbox: Sandbox) -> None:
     async with httpx.AsyncClient(timeout=60) as http:
-        resp = await http.get(f"{sandbox.base_url}/v1/users/me",
-                              headers=headers(sandbox, version=None))
+        resp = await http.get(
+            f"{sandbox.base_url}/v1/users/me", headers=headers(sandbox, version=None)
+        )
     assert resp.status_code == 400
     shapes.error(resp.json(), 400, "missing_version")
 
@@ -40,9 +43,15 @@ async def test_unknown_and_unshared_ids_are_404(sandbox: Sandbox) -> None:
     unshared = manifest_page(manifest, shared=False)["id"]
     made_up = "12345678-1234-1234-1234-123456789abc"
     async with httpx.AsyncClient(timeout=60) as http:
-        for path in (f"pages/{unshared}", f"pages/{made_up}", f"blocks/{unshared}",
-                     f"blocks/{made_up}/children", f"databases/{made_up}",
-                     f"data_sources/{made_up}", f"users/{made_up}"):
+        for path in (
+            f"pages/{unshared}",
+            f"pages/{made_up}",
+            f"blocks/{unshared}",
+            f"blocks/{made_up}/children",
+            f"databases/{made_up}",
+            f"data_sources/{made_up}",
+            f"users/{made_up}",
+        ):
             resp = await get(http, sandbox, path)
             assert resp.status_code == 404, path
             shapes.error(resp.json(), 404, "object_not_found")
@@ -75,10 +84,15 @@ async def test_validation_errors(sandbox: Sandbox) -> None:
             await get(http, sandbox, f"blocks/{page_id}/children", page_size="ten"),
             await get(http, sandbox, f"blocks/{page_id}/children", start_cursor="bogus"),
             await post(http, sandbox, "search", {"page_size": 500}),
-            await post(http, sandbox, "search", {"filter": {"property": "object",
-                                                            "value": "database"}}),
-            await post(http, sandbox, "search", {"sort": {"timestamp": "created_time",
-                                                          "direction": "ascending"}}),
+            await post(
+                http, sandbox, "search", {"filter": {"property": "object", "value": "database"}}
+            ),
+            await post(
+                http,
+                sandbox,
+                "search",
+                {"sort": {"timestamp": "created_time", "direction": "ascending"}},
+            ),
             await get(http, sandbox, "comments"),
         ]
     for resp in cases:
@@ -89,18 +103,25 @@ async def test_validation_errors(sandbox: Sandbox) -> None:
 @pytest.mark.asyncio
 async def test_invalid_json_and_url(sandbox: Sandbox) -> None:
     async with httpx.AsyncClient(timeout=60) as http:
-        bad_json = await http.post(f"{sandbox.base_url}/v1/search", content=b"{nope",
-                                   headers=headers(sandbox))
+        bad_json = await http.post(
+            f"{sandbox.base_url}/v1/search", content=b"{nope", headers=headers(sandbox)
+        )
         bad_url = await get(http, sandbox, "no/such/endpoint")
     shapes.error(bad_json.json(), 400, "invalid_json")
     shapes.error(bad_url.json(), 400, "invalid_request_url")
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize(("status", "code"), [
-    (500, "internal_server_error"), (502, "bad_gateway"), (503, "service_unavailable"),
-    (504, "gateway_timeout"), (529, "service_overload"),
-])
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        (500, "internal_server_error"),
+        (502, "bad_gateway"),
+        (503, "service_unavailable"),
+        (504, "gateway_timeout"),
+        (529, "service_overload"),
+    ],
+)
 async def test_scripted_server_errors(sandbox: Sandbox, status: int, code: str) -> None:
     sandbox.faults.script(status=status, count=2)
     async with httpx.AsyncClient(timeout=60) as http:
@@ -124,8 +145,9 @@ async def test_scripted_429_reaches_notion_client(sandbox: Sandbox) -> None:
         assert resp.status_code == 429 and resp.headers["Retry-After"] == "7"
         shapes.error(resp.json(), 429, "rate_limited")
         sandbox.faults.script(status=429, count=1)
-        client = AsyncClient(auth=sandbox.token, base_url=sandbox.base_url, client=http,
-                             retry=False)
+        client = AsyncClient(
+            auth=sandbox.token, base_url=sandbox.base_url, client=http, retry=False
+        )
         with pytest.raises(APIResponseError) as info:
             await client.users.list()
     assert info.value.code == APIErrorCode.RateLimited

@@ -14,8 +14,13 @@ from . import shapes
 from .helpers import get
 
 Factory = Callable[..., Awaitable[Sandbox]]
-CODES = {500: "internal_server_error", 502: "bad_gateway", 503: "service_unavailable",
-         504: "gateway_timeout", 529: "service_overload"}
+CODES = {
+    500: "internal_server_error",
+    502: "bad_gateway",
+    503: "service_unavailable",
+    504: "gateway_timeout",
+    529: "service_overload",
+}
 
 
 async def _statuses(sb: Sandbox, n: int) -> list[int]:
@@ -34,8 +39,7 @@ async def test_same_seed_same_faults(sandbox_factory: Factory) -> None:
     a = await sandbox_factory(pages=30, seed=11, fault_rate=0.3)
     b = await sandbox_factory(pages=30, seed=11, fault_rate=0.3)
     c = await sandbox_factory(pages=30, seed=12, fault_rate=0.3)
-    first, second, other = (await _statuses(a, 60), await _statuses(b, 60),
-                            await _statuses(c, 60))
+    first, second, other = (await _statuses(a, 60), await _statuses(b, 60), await _statuses(c, 60))
     assert first == second
     assert first != other
     assert 5 <= sum(s != 200 for s in first) <= 35

@@ -62,11 +62,15 @@ async def test_every_manifest_file_downloads(sandbox: Sandbox) -> None:
     blocks) is reachable through the API and downloads."""
     manifest = sandbox.manifest()
     assert {"page_field", "property", "block_id", "database_field"} <= {
-        k for f in manifest["files"] for k in ("page_field", "property", "block_id",
-                                                "database_field") if k in f}
+        k
+        for f in manifest["files"]
+        for k in ("page_field", "property", "block_id", "database_field")
+        if k in f
+    }
     page = manifest_page(manifest, special="showcase")
     assert {"png", "pdf", "mp4", "mp3", "txt"} <= {
-        f["name"].rsplit(".", 1)[-1] for f in page["files"]}
+        f["name"].rsplit(".", 1)[-1] for f in page["files"]
+    }
     urls: dict[str, str] = {}
 
     def harvest(obj: object) -> None:

@@ -33,8 +33,11 @@ async def test_databases_data_sources_users_match(sandbox: Sandbox) -> None:
             assert body["parent"] == {"type": "database_id", "database_id": ds["database_id"]}
             types = {p["type"] for p in body["properties"].values()}
             assert types == {t for _, t in PROPERTY_LAYOUT}
-            formulas = {p["formula"]["expression"] for p in body["properties"].values()
-                        if p["type"] == "formula"}
+            formulas = {
+                p["formula"]["expression"]
+                for p in body["properties"].values()
+                if p["type"] == "formula"
+            }
             assert len(formulas) == 4
         for user in manifest["users"]:
             body = (await get(http, sandbox, f"users/{user['id']}")).json()
@@ -70,8 +73,9 @@ async def test_property_items_paginate_past_25(sandbox: Sandbox) -> None:
             items, cursor = [], None
             while True:
                 params = {"page_size": 10} | ({"start_cursor": cursor} if cursor else {})
-                resp = (await get(http, sandbox, f"pages/{page['id']}/properties/{prop_id}",
-                                  **params)).json()
+                resp = (
+                    await get(http, sandbox, f"pages/{page['id']}/properties/{prop_id}", **params)
+                ).json()
                 shapes.list_response(resp, "property_item")
                 assert resp["property_item"]["type"] == prop["type"]
                 assert (resp["property_item"]["next_url"] is None) == (not resp["has_more"])
@@ -93,21 +97,44 @@ async def test_data_source_query_filters_and_sorts(sandbox: Sandbox) -> None:
     ds = sandbox.manifest()["data_sources"][0]
     path = f"data_sources/{ds['id']}/query"
     async with httpx.AsyncClient(timeout=60) as http:
-        done = (await post(http, sandbox, path, {
-            "filter": {"property": "Done", "checkbox": {"equals": True}}})).json()
-        not_done = (await post(http, sandbox, path, {
-            "filter": {"or": [{"property": "Done", "checkbox": {"equals": False}}]}})).json()
-        by_estimate = (await post(http, sandbox, path, {
-            "sorts": [{"property": "Estimate", "direction": "descending"}]})).json()
-        by_time = (await post(http, sandbox, path, {
-            "sorts": [{"timestamp": "created_time", "direction": "ascending"}],
-            "page_size": 5})).json()
+        done = (
+            await post(
+                http, sandbox, path, {"filter": {"property": "Done", "checkbox": {"equals": True}}}
+            )
+        ).json()
+        not_done = (
+            await post(
+                http,
+                sandbox,
+                path,
+                {"filter": {"or": [{"property": "Done", "checkbox": {"equals": False}}]}},
+            )
+        ).json()
+        by_estimate = (
+            await post(
+                http,
+                sandbox,
+                path,
+                {"sorts": [{"property": "Estimate", "direction": "descending"}]},
+            )
+        ).json()
+        by_time = (
+            await post(
+                http,
+                sandbox,
+                path,
+                {
+                    "sorts": [{"timestamp": "created_time", "direction": "ascending"}],
+                    "page_size": 5,
+                },
+            )
+        ).json()
         bad = await post(http, sandbox, path, {"filter": {"property": "Done"}})
     assert len(done["results"]) + len(not_done["results"]) == len(ds["row_ids"])
     assert all(r["properties"]["Done"]["checkbox"] for r in done["results"])
     estimates = [r["properties"]["Estimate"]["number"] for r in by_estimate["results"]]
     numbers = [e for e in estimates if e is not None]
-    assert numbers == sorted(numbers, reverse=True) and estimates[:len(numbers)] == numbers
+    assert numbers == sorted(numbers, reverse=True) and estimates[: len(numbers)] == numbers
     created = [r["created_time"] for r in by_time["results"]]
     assert created == sorted(created) and by_time["has_more"]
     shapes.error(bad.json(), 400, "validation_error")

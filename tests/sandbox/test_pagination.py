@@ -13,8 +13,9 @@ from . import shapes
 from .helpers import get, manifest_page, post
 
 
-async def _pages(http: httpx.AsyncClient, sb: Sandbox, path: str,
-                 **params: Any) -> list[dict[str, Any]]:
+async def _pages(
+    http: httpx.AsyncClient, sb: Sandbox, path: str, **params: Any
+) -> list[dict[str, Any]]:
     out = []
     cursor = None
     while True:
@@ -30,9 +31,14 @@ async def _pages(http: httpx.AsyncClient, sb: Sandbox, path: str,
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize(("special", "sizes"), [
-    ("empty", [0]), ("exact100", [100]), ("exact101", [100, 1]),
-])
+@pytest.mark.parametrize(
+    ("special", "sizes"),
+    [
+        ("empty", [0]),
+        ("exact100", [100]),
+        ("exact101", [100, 1]),
+    ],
+)
 async def test_children_edges(sandbox: Sandbox, special: str, sizes: list[int]) -> None:
     page = manifest_page(sandbox.manifest(), special=special)
     assert page["children_counts"][0] == sum(sizes)
@@ -61,11 +67,16 @@ async def test_cursor_is_scoped_to_its_list(sandbox: Sandbox) -> None:
     other = manifest_page(manifest, special="exact101")["id"]
     async with httpx.AsyncClient(timeout=60) as http:
         first = (await get(http, sandbox, f"blocks/{huge}/children")).json()
-        foreign = await get(http, sandbox, f"blocks/{other}/children",
-                            start_cursor=first["next_cursor"])
+        foreign = await get(
+            http, sandbox, f"blocks/{other}/children", start_cursor=first["next_cursor"]
+        )
         search = (await post(http, sandbox, "search", {"page_size": 3})).json()
-        reuse = await post(http, sandbox, "search", {"page_size": 3, "query": "x",
-                                                     "start_cursor": search["next_cursor"]})
+        reuse = await post(
+            http,
+            sandbox,
+            "search",
+            {"page_size": 3, "query": "x", "start_cursor": search["next_cursor"]},
+        )
     shapes.error(foreign.json(), 400, "validation_error")
     shapes.error(reuse.json(), 400, "validation_error")
 
@@ -75,11 +86,23 @@ async def test_search_filter_sort_and_query(sandbox: Sandbox) -> None:
     manifest = sandbox.manifest()
     searchable = [p for p in manifest["pages"] if p["in_search"]]
     async with httpx.AsyncClient(timeout=60) as http:
-        pages_only = (await post(http, sandbox, "search", {
-            "filter": {"property": "object", "value": "page"}, "page_size": 100,
-            "sort": {"timestamp": "last_edited_time", "direction": "ascending"}})).json()
-        sources = (await post(http, sandbox, "search", {
-            "filter": {"property": "object", "value": "data_source"}})).json()
+        pages_only = (
+            await post(
+                http,
+                sandbox,
+                "search",
+                {
+                    "filter": {"property": "object", "value": "page"},
+                    "page_size": 100,
+                    "sort": {"timestamp": "last_edited_time", "direction": "ascending"},
+                },
+            )
+        ).json()
+        sources = (
+            await post(
+                http, sandbox, "search", {"filter": {"property": "object", "value": "data_source"}}
+            )
+        ).json()
         hit = (await post(http, sandbox, "search", {"query": "meeting NOTES"})).json()
     assert all(r["object"] == "page" for r in pages_only["results"])
     times = [r["last_edited_time"] for r in pages_only["results"]]

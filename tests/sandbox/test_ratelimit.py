@@ -19,8 +19,9 @@ Factory = Callable[..., Awaitable[Sandbox]]
 
 
 @pytest.mark.asyncio
-async def test_burst_then_429_then_honest_client(sandbox_factory: Factory,
-                                                 manual_clock: ManualClock) -> None:
+async def test_burst_then_429_then_honest_client(
+    sandbox_factory: Factory, manual_clock: ManualClock
+) -> None:
     sb = await sandbox_factory(pages=30, rate=3.0, burst=10, clock=manual_clock)
     async with httpx.AsyncClient(timeout=60) as http:
         burst = [await get(http, sb, "users/me") for _ in range(12)]
@@ -43,8 +44,7 @@ async def test_burst_then_429_then_honest_client(sandbox_factory: Factory,
 
 
 @pytest.mark.asyncio
-async def test_rate_limit_is_per_token(sandbox_factory: Factory,
-                                       manual_clock: ManualClock) -> None:
+async def test_rate_limit_is_per_token(sandbox_factory: Factory, manual_clock: ManualClock) -> None:
     sb = await sandbox_factory(pages=30, rate=1.0, burst=2, clock=manual_clock)
     limiter = sb.state.limiter
     assert [limiter.check("a").allowed for _ in range(3)] == [True, True, False]

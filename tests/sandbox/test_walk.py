@@ -54,8 +54,9 @@ def _budget_matches(stats: dict[str, Any], manifest: dict[str, Any]) -> None:
 @pytest.mark.asyncio
 async def test_async_client_walks_everything(sandbox: Sandbox) -> None:
     http = httpx.AsyncClient(timeout=30)
-    client = notion_client.AsyncClient(auth=sandbox.token, base_url=sandbox.base_url,
-                                       client=http, retry=False)
+    client = notion_client.AsyncClient(
+        auth=sandbox.token, base_url=sandbox.base_url, client=http, retry=False
+    )
     try:
         result = await Walker(client, concurrency=8).run()
     finally:
@@ -68,9 +69,9 @@ async def test_async_client_walks_everything(sandbox: Sandbox) -> None:
 @pytest.mark.asyncio
 async def test_sync_client_walks_everything(sandbox_thread: Sandbox) -> None:
     with httpx.Client(timeout=30) as http:
-        client = notion_client.Client(auth=sandbox_thread.token,
-                                      base_url=sandbox_thread.base_url, client=http,
-                                      retry=False)
+        client = notion_client.Client(
+            auth=sandbox_thread.token, base_url=sandbox_thread.base_url, client=http, retry=False
+        )
         result = await Walker(client, concurrency=1).run()
     manifest = await asyncio.to_thread(sandbox_thread.manifest)
     _check_against_manifest(result, manifest)

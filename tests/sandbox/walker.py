@@ -88,8 +88,7 @@ class Walker:
             shapes.user(u)
         await asyncio.gather(*(self.page(pid) for pid in list(r.pages)))
         for ds_id in r.data_sources:
-            rows = await collect(c.data_sources.query, "page_or_data_source",
-                                 data_source_id=ds_id)
+            rows = await collect(c.data_sources.query, "page_or_data_source", data_source_id=ds_id)
             for row in rows:
                 shapes.page(row)
                 assert row == r.pages[row["id"]] or _same_but_files(row, r.pages[row["id"]])
@@ -116,11 +115,16 @@ class Walker:
         for prop in page["properties"].values():
             kind = prop["type"]
             truncated = (kind == "relation" and prop["has_more"]) or (
-                kind in ("rich_text", "title", "people") and len(prop[kind]) == 25)
+                kind in ("rich_text", "title", "people") and len(prop[kind]) == 25
+            )
             if not truncated:
                 continue
-            items = await collect(self.client.pages.properties.retrieve, "property_item",
-                                  page_id=page["id"], property_id=prop["id"])
+            items = await collect(
+                self.client.pages.properties.retrieve,
+                "property_item",
+                page_id=page["id"],
+                property_id=prop["id"],
+            )
             assert all(i["object"] == "property_item" and i["type"] == kind for i in items)
             self.result.full_properties[(page["id"], prop["id"])] = items
 
@@ -144,8 +148,9 @@ class Walker:
                 self.result.pages[page["id"]] = page
                 discovered.append(page["id"])
             if block["has_children"] and block["type"] not in LINKS:
-                kids = await collect(self.client.blocks.children.list, "block",
-                                     block_id=block["id"])
+                kids = await collect(
+                    self.client.blocks.children.list, "block", block_id=block["id"]
+                )
                 report.children_counts.append(len(kids))
                 discovered += await self.blocks(kids, report)
         return discovered
@@ -153,11 +158,19 @@ class Walker:
 
 def _same_but_files(a: JSON, b: JSON) -> bool:
     """Equal except for signed file URLs (which are re-signed per response)."""
+
     def strip(obj: Any) -> Any:
         if isinstance(obj, dict):
-            return {k: ("<url>" if k in ("url", "expiry_time") and "__files" in str(obj.get("url"))
-                        else strip(v)) for k, v in obj.items()}
+            return {
+                k: (
+                    "<url>"
+                    if k in ("url", "expiry_time") and "__files" in str(obj.get("url"))
+                    else strip(v)
+                )
+                for k, v in obj.items()
+            }
         if isinstance(obj, list):
             return [strip(v) for v in obj]
         return obj
+
     return bool(strip(a) == strip(b))

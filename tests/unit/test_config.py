@@ -67,8 +67,10 @@ def test_missing_config_file_is_an_error_only_when_named(tmp_path: Path) -> None
 def test_precedence_cli_then_env_then_dotenv_then_yaml(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _yaml(Path("notion-sync.yaml"), "notion: {rate: 1.0, burst: 3, concurrency: 2}\n"
-                                    "kafka: {topic_prefix: fromyaml}\n")
+    _yaml(
+        Path("notion-sync.yaml"),
+        "notion: {rate: 1.0, burst: 3, concurrency: 2}\nkafka: {topic_prefix: fromyaml}\n",
+    )
     assert load_settings().notion.rate == 1.0
     Path(".env").write_text("NOTION_SYNC_NOTION__RATE=1.5\nNOTION_SYNC_NOTION__BURST=5\n")
     settings = load_settings()
@@ -91,8 +93,9 @@ def test_tokens_are_redacted_in_as_dict_and_config_check(tmp_path: Path) -> None
     assert TOKEN not in json.dumps(settings.as_dict())
     assert settings.as_dict(plaintext_secrets=True)["notion"]["tokens"]["team"] == TOKEN
     for fmt, parse in (("yaml", yaml.safe_load), ("json", json.loads)):
-        result = CliRunner().invoke(main, ["--config", str(config), "config", "check",
-                                           "--format", fmt])
+        result = CliRunner().invoke(
+            main, ["--config", str(config), "config", "check", "--format", fmt]
+        )
         assert result.exit_code == 0, result.output
         assert TOKEN not in result.output
         assert parse(result.output)["notion"]["tokens"] == {"team": "**********"}

@@ -6,8 +6,14 @@ import importlib
 
 import pytest
 
-PACKAGES = ["notion_sync", "notion_sync.notion", "schemas", "producers", "sinks",
-            "notion_sync.sandbox"]
+PACKAGES = [
+    "notion_sync",
+    "notion_sync.notion",
+    "schemas",
+    "producers",
+    "sinks",
+    "notion_sync.sandbox",
+]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

@@ -39,27 +39,54 @@ IMG_URL = "https://prod-files-secure.s3.us-west-2.amazonaws.com/img.png?X-Amz-Si
 
 def fill(store: DocumentStore, files: FileStore) -> list[JSON]:
     sha = files.put(b"\x89PNG-not-really")
-    home = page_doc([
-        block("heading_1", {"rich_text": [rt("Top")]}),
-        block("image", {"type": "file", "file": {"url": IMG_URL}, "caption": []}),
-        block("child_page", {"title": "../../escape"}, block_id=OTHER_ID),
-        block("child_database", {"title": "Tasks"}, block_id=DATABASE_ID),
-        block("hologram", {"rich_text": [rt("future")]}),
-    ], title="<script>alert(1)</script>")
-    home["files"] = {IMG_URL: {"sha256": sha, "name": "img.png", "size": 15,
-                               "content_type": "image/png"}}
-    home["comments"] = [{"object": "comment", "id": "c1", "created_by": {"id": "u-1"},
-                         "created_time": "2024-03-01T10:00:00.000Z",
-                         "rich_text": [rt("Nice")]}]
-    other = page_doc([para("child text")], page_id=OTHER_ID, title="../../escape",
-                     parent={"type": "page_id", "page_id": PAGE_ID})
+    home = page_doc(
+        [
+            block("heading_1", {"rich_text": [rt("Top")]}),
+            block("image", {"type": "file", "file": {"url": IMG_URL}, "caption": []}),
+            block("child_page", {"title": "../../escape"}, block_id=OTHER_ID),
+            block("child_database", {"title": "Tasks"}, block_id=DATABASE_ID),
+            block("hologram", {"rich_text": [rt("future")]}),
+        ],
+        title="<script>alert(1)</script>",
+    )
+    home["files"] = {
+        IMG_URL: {"sha256": sha, "name": "img.png", "size": 15, "content_type": "image/png"}
+    }
+    home["comments"] = [
+        {
+            "object": "comment",
+            "id": "c1",
+            "created_by": {"id": "u-1"},
+            "created_time": "2024-03-01T10:00:00.000Z",
+            "rich_text": [rt("Nice")],
+        }
+    ]
+    other = page_doc(
+        [para("child text")],
+        page_id=OTHER_ID,
+        title="../../escape",
+        parent={"type": "page_id", "page_id": PAGE_ID},
+    )
     row = page(ROW_ID, title="Row", parent={"type": "data_source_id", "data_source_id": SOURCE_ID})
-    source = source_doc({"title": {"id": "title", "type": "title", "title": {}}}, [row],
-                        parent={"type": "page_id", "page_id": PAGE_ID})
-    row_doc = {"kind": "page", "id": ROW_ID, "page": row, "blocks": [], "comments": [],
-               "property_items": {}, "files": {}}
-    users = {"kind": "users", "id": "users", "users": [{"object": "user", "id": "u-1",
-                                                       "name": "Ada"}]}
+    source = source_doc(
+        {"title": {"id": "title", "type": "title", "title": {}}},
+        [row],
+        parent={"type": "page_id", "page_id": PAGE_ID},
+    )
+    row_doc = {
+        "kind": "page",
+        "id": ROW_ID,
+        "page": row,
+        "blocks": [],
+        "comments": [],
+        "property_items": {},
+        "files": {},
+    }
+    users = {
+        "kind": "users",
+        "id": "users",
+        "users": [{"object": "user", "id": "u-1", "name": "Ada"}],
+    }
     docs = [home, other, source, row_doc, users]
     for d in docs:
         store.put(d)
@@ -67,12 +94,14 @@ def fill(store: DocumentStore, files: FileStore) -> list[JSON]:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def test_all_formats_tree_report_and_byte_identical_reruns(
-        stores: tuple[DocumentStore, FileStore], tmp_path: Path) -> None:
+    stores: tuple[DocumentStore, FileStore], tmp_path: Path
+) -> None:
     store, files = stores
     fill(store, files)
     out = tmp_path / "out"
@@ -83,15 +112,24 @@ def test_all_formats_tree_report_and_byte_identical_reruns(
     home = "script alert(1) script c3d4e5f6"
     tree = snapshot(out)
     assert set(tree) == {
-        "json/users.json", f"json/{home}.json", f"json/{home}/escape e4e4e4e4.json",
-        f"json/{home}/Tasks 9c9c9c9c.json", f"json/{home}/Tasks 9c9c9c9c/Row 1e1e1e1e.json",
+        "json/users.json",
+        f"json/{home}.json",
+        f"json/{home}/escape e4e4e4e4.json",
+        f"json/{home}/Tasks 9c9c9c9c.json",
+        f"json/{home}/Tasks 9c9c9c9c/Row 1e1e1e1e.json",
         f"json/{home}/img.png",
-        f"markdown/{home}.md", f"markdown/{home}/escape e4e4e4e4.md",
-        f"markdown/{home}/Tasks 9c9c9c9c.md", f"markdown/{home}/Tasks 9c9c9c9c/Row 1e1e1e1e.md",
+        f"markdown/{home}.md",
+        f"markdown/{home}/escape e4e4e4e4.md",
+        f"markdown/{home}/Tasks 9c9c9c9c.md",
+        f"markdown/{home}/Tasks 9c9c9c9c/Row 1e1e1e1e.md",
         f"markdown/{home}/img.png",
-        "html/index.html", "html/style.css", f"html/{home}.html",
-        f"html/{home}/escape e4e4e4e4.html", f"html/{home}/Tasks 9c9c9c9c.html",
-        f"html/{home}/Tasks 9c9c9c9c/Row 1e1e1e1e.html", f"html/{home}/img.png",
+        "html/index.html",
+        "html/style.css",
+        f"html/{home}.html",
+        f"html/{home}/escape e4e4e4e4.html",
+        f"html/{home}/Tasks 9c9c9c9c.html",
+        f"html/{home}/Tasks 9c9c9c9c/Row 1e1e1e1e.html",
+        f"html/{home}/img.png",
         f"csv/{home}/Tasks 9c9c9c9c.csv",
     }
     blob = files.path_for(hashlib.sha256(b"\x89PNG-not-really").hexdigest())
@@ -107,7 +145,8 @@ def test_all_formats_tree_report_and_byte_identical_reruns(
 
 
 def test_every_relative_link_and_image_resolves(
-        stores: tuple[DocumentStore, FileStore], tmp_path: Path) -> None:
+    stores: tuple[DocumentStore, FileStore], tmp_path: Path
+) -> None:
     store, files = stores
     fill(store, files)
     out = tmp_path / "out"
@@ -124,7 +163,8 @@ def test_every_relative_link_and_image_resolves(
 
 
 def test_json_round_trips_to_the_stored_document(
-        stores: tuple[DocumentStore, FileStore], tmp_path: Path) -> None:
+    stores: tuple[DocumentStore, FileStore], tmp_path: Path
+) -> None:
     """Reading the JSON back gives the stored document, except that a downloaded
     Notion-hosted file points at its copy (its signed URL changes on every response
     and expires within the hour, so keeping it would break byte-identical reruns)."""
@@ -153,7 +193,8 @@ def test_json_round_trips_to_the_stored_document(
 
 
 def test_json_keeps_external_urls_and_does_not_depend_on_signatures(
-        stores: tuple[DocumentStore, FileStore], tmp_path: Path) -> None:
+    stores: tuple[DocumentStore, FileStore], tmp_path: Path
+) -> None:
     """Two fetches differ only in signed URLs; their JSON is byte-identical."""
     store, files = stores
     sha = files.put(b"same bytes")
@@ -161,18 +202,31 @@ def test_json_keeps_external_urls_and_does_not_depend_on_signatures(
 
     def fetched(signature: str) -> JSON:
         url = f"https://prod-files-secure.s3.amazonaws.com/a.png?X-Amz-Signature={signature}"
-        doc = page_doc([
-            block("image", {"type": "file", "caption": [],
-                            "file": {"url": url, "expiry_time": f"2024-01-01T0{signature}:00Z"}}),
-            block("pdf", {"type": "external", "external": {"url": ext}, "caption": []}),
-        ])
-        doc["comments"] = [{"object": "comment", "id": "c1", "rich_text": [],
-                            "attachments": [{"category": "image",
-                                             "file": {"url": url, "expiry_time": "x"}}]}]
-        doc["files"] = {url: {"sha256": sha, "name": "a.png", "size": 10,
-                              "content_type": "image/png"},
-                        ext: {"sha256": sha, "name": "a.pdf", "size": 10,
-                              "content_type": "application/pdf"}}
+        doc = page_doc(
+            [
+                block(
+                    "image",
+                    {
+                        "type": "file",
+                        "caption": [],
+                        "file": {"url": url, "expiry_time": f"2024-01-01T0{signature}:00Z"},
+                    },
+                ),
+                block("pdf", {"type": "external", "external": {"url": ext}, "caption": []}),
+            ]
+        )
+        doc["comments"] = [
+            {
+                "object": "comment",
+                "id": "c1",
+                "rich_text": [],
+                "attachments": [{"category": "image", "file": {"url": url, "expiry_time": "x"}}],
+            }
+        ]
+        doc["files"] = {
+            url: {"sha256": sha, "name": "a.png", "size": 10, "content_type": "image/png"},
+            ext: {"sha256": sha, "name": "a.pdf", "size": 10, "content_type": "application/pdf"},
+        }
         return doc
 
     trees = []
@@ -201,8 +255,9 @@ def test_csv_tree_and_only_filter(stores: tuple[DocumentStore, FileStore], tmp_p
     assert (out / "markdown" / "Tasks 9c9c9c9c" / "Row 1e1e1e1e.md").is_file()
 
 
-def test_unknown_format_lists_allowed_names(stores: tuple[DocumentStore, FileStore],
-                                            tmp_path: Path) -> None:
+def test_unknown_format_lists_allowed_names(
+    stores: tuple[DocumentStore, FileStore], tmp_path: Path
+) -> None:
     with pytest.raises(UnknownFormatError, match="csv, html, json, markdown"):
         get_renderer("pdf")
     store, files = stores
@@ -213,11 +268,13 @@ def test_unknown_format_lists_allowed_names(stores: tuple[DocumentStore, FileSto
 
 
 def test_missing_blob_and_broken_document_are_reported_not_fatal(
-        stores: tuple[DocumentStore, FileStore], tmp_path: Path) -> None:
+    stores: tuple[DocumentStore, FileStore], tmp_path: Path
+) -> None:
     store, files = stores
     doc = page_doc([block("image", {"type": "file", "file": {"url": IMG_URL}, "caption": []})])
-    doc["files"] = {IMG_URL: {"sha256": "f" * 64, "name": "gone.png", "size": 1,
-                              "content_type": "image/png"}}
+    doc["files"] = {
+        IMG_URL: {"sha256": "f" * 64, "name": "gone.png", "size": 1, "content_type": "image/png"}
+    }
     store.put(doc)
     report = render_export(store, files, ["markdown"], tmp_path / "out")
     assert report.written == {"markdown": 1}
@@ -226,13 +283,17 @@ def test_missing_blob_and_broken_document_are_reported_not_fatal(
     assert IMG_URL in text  # falls back to the served URL
 
 
-def test_render_document_for_a_streaming_sink(stores: tuple[DocumentStore, FileStore],
-                                              tmp_path: Path) -> None:
+def test_render_document_for_a_streaming_sink(
+    stores: tuple[DocumentStore, FileStore], tmp_path: Path
+) -> None:
     store, files = stores
     docs = fill(store, files)
     layout = build_layout(store.entries())
     report = RenderReport()
     render_document(docs[1], layout, [get_renderer("markdown")], files, tmp_path, report=report)
     assert report.written == {"markdown": 1}
-    assert (tmp_path / "markdown" / "script alert(1) script c3d4e5f6" / "escape e4e4e4e4.md"
-            ).read_text().endswith("child text\n")
+    assert (
+        (tmp_path / "markdown" / "script alert(1) script c3d4e5f6" / "escape e4e4e4e4.md")
+        .read_text()
+        .endswith("child text\n")
+    )

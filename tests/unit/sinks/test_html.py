@@ -52,94 +52,151 @@ def test_page_shell_is_standalone_html5_with_shared_stylesheet_and_breadcrumb() 
     assert '<h1 class="page-title">Page</h1>' in text
 
 
-@pytest.mark.parametrize(("blk", "expected"), [
-    (para("Hi"), "<p>Hi</p>"),
-    (block("heading_1", {"rich_text": [rt("H")]}, block_id="h1"), '<h2 id="h-h1">H</h2>'),
-    (block("heading_3", {"rich_text": [rt("H")], "color": "red"}, block_id="h3"),
-     '<h4 id="h-h3" class="color-red">H</h4>'),
-    (block("quote", {"rich_text": [rt("q")]}), "<blockquote>\n<p>q</p>\n</blockquote>"),
-    (block("divider"), "<hr>"),
-    (block("equation", {"expression": "a<b"}),
-     '<div class="equation" role="math"><code>a&lt;b</code></div>'),
-    (block("code", {"rich_text": [rt("<b>")], "language": "c++", "caption": []}),
-     '<figure class="code">\n<pre><code class="language-cpp">&lt;b&gt;</code></pre>\n</figure>'),
-    (block("toggle", {"rich_text": [rt("T")]}, [para("in")]),
-     "<details>\n<summary>T</summary>\n<p>in</p>\n</details>"),
-    (block("callout", {"rich_text": [rt("c")], "icon": {"type": "emoji", "emoji": "⚠️"},
-                       "color": "gray_background"}),
-     '<aside class="callout highlight-gray">\n<div class="callout-icon" aria-hidden="true">⚠️'
-     '</div>\n<div class="callout-body">\n<p>c</p>\n</div>\n</aside>'),
-    (block("bookmark", {"url": "javascript:alert(1)", "caption": []}),
-     '<p class="bookmark">javascript:alert(1)</p>'),
-    (block("embed", {"url": "https://e.com/x", "caption": []}),
-     '<p class="embed"><a href="https://e.com/x">https://e.com/x</a></p>'),
-    (block("mystery", {"rich_text": [rt("kept")]}),
-     '<div class="unsupported">\n<p class="note">Unsupported Notion block: <code>mystery</code>'
-     "</p>\n<p>kept</p>\n</div>"),
-])
+@pytest.mark.parametrize(
+    ("blk", "expected"),
+    [
+        (para("Hi"), "<p>Hi</p>"),
+        (block("heading_1", {"rich_text": [rt("H")]}, block_id="h1"), '<h2 id="h-h1">H</h2>'),
+        (
+            block("heading_3", {"rich_text": [rt("H")], "color": "red"}, block_id="h3"),
+            '<h4 id="h-h3" class="color-red">H</h4>',
+        ),
+        (block("quote", {"rich_text": [rt("q")]}), "<blockquote>\n<p>q</p>\n</blockquote>"),
+        (block("divider"), "<hr>"),
+        (
+            block("equation", {"expression": "a<b"}),
+            '<div class="equation" role="math"><code>a&lt;b</code></div>',
+        ),
+        (
+            block("code", {"rich_text": [rt("<b>")], "language": "c++", "caption": []}),
+            '<figure class="code">\n<pre><code class="language-cpp">&lt;b&gt;</code></pre>'
+            "\n</figure>",
+        ),
+        (
+            block("toggle", {"rich_text": [rt("T")]}, [para("in")]),
+            "<details>\n<summary>T</summary>\n<p>in</p>\n</details>",
+        ),
+        (
+            block(
+                "callout",
+                {
+                    "rich_text": [rt("c")],
+                    "icon": {"type": "emoji", "emoji": "⚠️"},
+                    "color": "gray_background",
+                },
+            ),
+            '<aside class="callout highlight-gray">\n<div class="callout-icon" aria-hidden="true">⚠️'
+            '</div>\n<div class="callout-body">\n<p>c</p>\n</div>\n</aside>',
+        ),
+        (
+            block("bookmark", {"url": "javascript:alert(1)", "caption": []}),
+            '<p class="bookmark">javascript:alert(1)</p>',
+        ),
+        (
+            block("embed", {"url": "https://e.com/x", "caption": []}),
+            '<p class="embed"><a href="https://e.com/x">https://e.com/x</a></p>',
+        ),
+        (
+            block("mystery", {"rich_text": [rt("kept")]}),
+            '<div class="unsupported">\n<p class="note">Unsupported Notion block: '
+            "<code>mystery</code></p>\n<p>kept</p>\n</div>",
+        ),
+    ],
+)
 def test_blocks(blk: JSON, expected: str) -> None:
     text, _ = render([blk])
     assert body_of(text) == expected
 
 
 def test_lists_group_nest_and_cycle_numbering_like_notion() -> None:
-    text, _ = render([
-        block("numbered_list_item", {"rich_text": [rt("1")], "list_start_index": 3}, [
-            block("numbered_list_item", {"rich_text": [rt("1a")]})]),
-        block("numbered_list_item", {"rich_text": [rt("2")]}),
-        block("bulleted_list_item", {"rich_text": [rt("b")]}),
-        block("to_do", {"rich_text": [rt("t")], "checked": True}),
-    ])
+    text, _ = render(
+        [
+            block(
+                "numbered_list_item",
+                {"rich_text": [rt("1")], "list_start_index": 3},
+                [block("numbered_list_item", {"rich_text": [rt("1a")]})],
+            ),
+            block("numbered_list_item", {"rich_text": [rt("2")]}),
+            block("bulleted_list_item", {"rich_text": [rt("b")]}),
+            block("to_do", {"rich_text": [rt("t")], "checked": True}),
+        ]
+    )
     assert body_of(text) == (
         '<ol type="1" start="3">\n<li>1\n<ol type="a">\n<li>1a</li>\n</ol>\n</li>\n<li>2</li>\n'
         "</ol>\n<ul>\n<li>b</li>\n</ul>\n"
         '<ul class="to-do-list">\n<li><input type="checkbox" disabled checked> '
-        '<span class="checked">t</span></li>\n</ul>')
+        '<span class="checked">t</span></li>\n</ul>'
+    )
 
 
 def test_table_headers_scopes_and_padding() -> None:
-    text, _ = render([block("table", {"table_width": 2, "has_column_header": True,
-                                           "has_row_header": True}, [
-        block("table_row", {"cells": [[rt("A")], [rt("B")]]}),
-        block("table_row", {"cells": [[rt("r")]]})])])
+    text, _ = render(
+        [
+            block(
+                "table",
+                {"table_width": 2, "has_column_header": True, "has_row_header": True},
+                [
+                    block("table_row", {"cells": [[rt("A")], [rt("B")]]}),
+                    block("table_row", {"cells": [[rt("r")]]}),
+                ],
+            )
+        ]
+    )
     assert body_of(text) == (
         '<table class="simple-table">\n<thead><tr><th scope="col">A</th><th scope="col">B</th>'
-        '</tr></thead>\n<tbody>\n<tr><th scope="row">r</th><td></td></tr>\n</tbody>\n</table>')
+        '</tr></thead>\n<tbody>\n<tr><th scope="row">r</th><td></td></tr>\n</tbody>\n</table>'
+    )
 
 
 def test_columns_media_and_links() -> None:
     url = "https://s3/x.png?sig=1"
-    other = page_doc(page_id=OTHER_ID, title="Other",
-                     parent={"type": "page_id", "page_id": PAGE_ID})
+    other = page_doc(
+        page_id=OTHER_ID, title="Other", parent={"type": "page_id", "page_id": PAGE_ID}
+    )
     doc_files = {url: {"sha256": "c" * 64, "name": "x.png", "size": 1, "content_type": "image/png"}}
-    doc = page_doc([
-        block("column_list", {}, [block("column", {"width_ratio": 0.25}, [para("L")]),
-                                  block("column", {}, [para("R")])]),
-        block("image", {"type": "file", "file": {"url": url}, "caption": [rt("cap")]}),
-        block("video", {"type": "file", "file": {"url": url}, "caption": []}),
-        block("child_page", {"title": "Other"}, block_id=OTHER_ID),
-    ])
+    doc = page_doc(
+        [
+            block(
+                "column_list",
+                {},
+                [
+                    block("column", {"width_ratio": 0.25}, [para("L")]),
+                    block("column", {}, [para("R")]),
+                ],
+            ),
+            block("image", {"type": "file", "file": {"url": url}, "caption": [rt("cap")]}),
+            block("video", {"type": "file", "file": {"url": url}, "caption": []}),
+            block("child_page", {"title": "Other"}, block_id=OTHER_ID),
+        ]
+    )
     doc["files"] = doc_files
     ctx = make_ctx([doc, other], doc, ".html")
     parsed = parse_html(HtmlRenderer().render(doc, ctx).decode())
     assert parsed.errors == []
     assert "Page%20c3d4e5f6/x.png" in parsed.sources()
     assert "Page%20c3d4e5f6/Other%20e4e4e4e4.html" in parsed.links()
-    assert [a.get("style") for t, a in parsed.attrs if a.get("class") == "column"] == \
-        ["flex: 0.25 1 0", None]
+    assert [a.get("style") for t, a in parsed.attrs if a.get("class") == "column"] == [
+        "flex: 0.25 1 0",
+        None,
+    ]
     assert "video" in parsed.tags and "figcaption" in parsed.tags
 
 
 def test_hostile_content_is_inert() -> None:
     evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
-    _, parsed = render([
-        para(evil),
-        block("paragraph", {"rich_text": [rt("click", "javascript:alert(3)")]}),
-        block("paragraph", {"rich_text": [rt("x", color='red" onclick="alert(4)')]}),
-        block("image", {"type": "external", "external": {"url": "javascript:alert(5)"},
-                        "caption": []}),
-        block('"><script>', {}),
-    ], title=evil)
+    _, parsed = render(
+        [
+            para(evil),
+            block("paragraph", {"rich_text": [rt("click", "javascript:alert(3)")]}),
+            block("paragraph", {"rich_text": [rt("x", color='red" onclick="alert(4)')]}),
+            block(
+                "image",
+                {"type": "external", "external": {"url": "javascript:alert(5)"}, "caption": []},
+            ),
+            block('"><script>', {}),
+        ],
+        title=evil,
+    )
     assert "script" not in parsed.tags
     assert [t for t in parsed.tags if t == "img"] == []
     assert all(not k.startswith("on") for _, a in parsed.attrs for k in a)
@@ -148,15 +205,32 @@ def test_hostile_content_is_inert() -> None:
 
 
 def test_data_source_page_is_a_table_linking_rows() -> None:
-    row = page(ROW_ID, title="Row <1>", parent={"type": "data_source_id",
-                                              "data_source_id": SOURCE_ID},
-               properties={"Done": {"id": "d", "type": "checkbox", "checkbox": True},
-                           "Site": {"id": "u", "type": "url", "url": "javascript:x"}})
-    source = source_doc({"Done": {"id": "d", "type": "checkbox", "checkbox": {}},
-                         "title": {"id": "title", "type": "title", "title": {}},
-                         "Site": {"id": "u", "type": "url", "url": {}}}, [row])
-    row_doc = {"kind": "page", "id": ROW_ID, "page": row, "blocks": [], "comments": [],
-               "property_items": {}, "files": {}}
+    row = page(
+        ROW_ID,
+        title="Row <1>",
+        parent={"type": "data_source_id", "data_source_id": SOURCE_ID},
+        properties={
+            "Done": {"id": "d", "type": "checkbox", "checkbox": True},
+            "Site": {"id": "u", "type": "url", "url": "javascript:x"},
+        },
+    )
+    source = source_doc(
+        {
+            "Done": {"id": "d", "type": "checkbox", "checkbox": {}},
+            "title": {"id": "title", "type": "title", "title": {}},
+            "Site": {"id": "u", "type": "url", "url": {}},
+        },
+        [row],
+    )
+    row_doc = {
+        "kind": "page",
+        "id": ROW_ID,
+        "page": row,
+        "blocks": [],
+        "comments": [],
+        "property_items": {},
+        "files": {},
+    }
     ctx = make_ctx([source, row_doc], source, ".html")
     parsed = parse_html(HtmlRenderer().render(source, ctx).decode())
     assert parsed.errors == []
@@ -169,23 +243,40 @@ def test_data_source_page_is_a_table_linking_rows() -> None:
 
 def test_index_nests_the_whole_tree() -> None:
     home = page_doc(title="Home")
-    sub = page_doc(page_id=OTHER_ID, title="Sub & <co>", parent={"type": "page_id",
-                                                                 "page_id": PAGE_ID})
+    sub = page_doc(
+        page_id=OTHER_ID, title="Sub & <co>", parent={"type": "page_id", "page_id": PAGE_ID}
+    )
     layout = build_layout([index_entry(home), index_entry(sub)])
     parsed = parse_html(render_index(layout, "My <WS>").decode())
     assert parsed.errors == []
-    assert parsed.links() == ["style.css", "Home%20c3d4e5f6.html",
-                              "Home%20c3d4e5f6/Sub%20&%20co%20e4e4e4e4.html"]
+    assert parsed.links() == [
+        "style.css",
+        "Home%20c3d4e5f6.html",
+        "Home%20c3d4e5f6/Sub%20&%20co%20e4e4e4e4.html",
+    ]
     assert "My <WS>" in parsed.text and "Sub & <co>" in parsed.text
 
 
 def test_golden_html_page() -> None:
     """A small page against a hand-written expected file."""
-    text, _ = render([
-        block("heading_1", {"rich_text": [rt("Plan")]}, block_id="h1"),
-        block("paragraph", {"rich_text": [rt("Ship "), rt("v2", bold=True), rt(" by "),
-                                          rt("Friday", "https://cal.example/fri", italic=True)]}),
-        block("bulleted_list_item", {"rich_text": [rt("tests")]}),
-        block("to_do", {"rich_text": [rt("docs")], "checked": False}),
-    ], title="Roadmap", icon={"type": "emoji", "emoji": "🗺️"})
+    text, _ = render(
+        [
+            block("heading_1", {"rich_text": [rt("Plan")]}, block_id="h1"),
+            block(
+                "paragraph",
+                {
+                    "rich_text": [
+                        rt("Ship "),
+                        rt("v2", bold=True),
+                        rt(" by "),
+                        rt("Friday", "https://cal.example/fri", italic=True),
+                    ]
+                },
+            ),
+            block("bulleted_list_item", {"rich_text": [rt("tests")]}),
+            block("to_do", {"rich_text": [rt("docs")], "checked": False}),
+        ],
+        title="Roadmap",
+        icon={"type": "emoji", "emoji": "🗺️"},
+    )
     assert text == (GOLDEN / "html" / "roadmap.html").read_text(encoding="utf-8")

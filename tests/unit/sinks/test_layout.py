@@ -14,35 +14,51 @@ from sinks.names import safe_component, short_id
 WS = {"type": "workspace", "workspace": True}
 
 
-def entry(doc_id: str, title: str, parent: dict | None = None, kind: str = "page",
-          children: list[str] | None = None, database_id: str | None = None) -> IndexEntry:
-    return IndexEntry(id=doc_id, kind=kind, title=title, parent=parent or WS,  # type: ignore[typeddict-item]
-                      database_id=database_id, children=children or [], last_edited_time=None)
+def entry(
+    doc_id: str,
+    title: str,
+    parent: dict | None = None,
+    kind: str = "page",
+    children: list[str] | None = None,
+    database_id: str | None = None,
+) -> IndexEntry:
+    return IndexEntry(
+        id=doc_id,
+        kind=kind,
+        title=title,
+        parent=parent or WS,  # type: ignore[typeddict-item]
+        database_id=database_id,
+        children=children or [],
+        last_edited_time=None,
+    )
 
 
 def uid(n: int) -> str:
     return f"{n:08x}-0000-4000-8000-{n:012x}"
 
 
-@pytest.mark.parametrize(("title", "expected"), [
-    ("Plain", "Plain"),
-    ("", "Untitled"),
-    (None, "Untitled"),
-    ("   ", "Untitled"),
-    ("..", "Untitled"),
-    ("../../etc/passwd", "etc passwd"),
-    ("/absolute/path", "absolute path"),
-    ("C:\\Windows\\system32", "C Windows system32"),
-    ('a<b>c:d"e/f\\g|h?i*j', "a b c d e f g h i j"),
-    ("CON", "CON_"),
-    ("con.txt", "con_.txt"),
-    ("LPT9", "LPT9_"),
-    ("com1 ", "com1_"),
-    ("Console", "Console"),
-    ("trailing dots...", "trailing dots"),
-    ("tab\tand\nnewline\x00nul", "tab and newline nul"),
-    ("right\u202eleft", "right left"),
-])
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Plain", "Plain"),
+        ("", "Untitled"),
+        (None, "Untitled"),
+        ("   ", "Untitled"),
+        ("..", "Untitled"),
+        ("../../etc/passwd", "etc passwd"),
+        ("/absolute/path", "absolute path"),
+        ("C:\\Windows\\system32", "C Windows system32"),
+        ('a<b>c:d"e/f\\g|h?i*j', "a b c d e f g h i j"),
+        ("CON", "CON_"),
+        ("con.txt", "con_.txt"),
+        ("LPT9", "LPT9_"),
+        ("com1 ", "com1_"),
+        ("Console", "Console"),
+        ("trailing dots...", "trailing dots"),
+        ("tab\tand\nnewline\x00nul", "tab and newline nul"),
+        ("right\u202eleft", "right left"),
+    ],
+)
 def test_safe_component(title: str | None, expected: str) -> None:
     assert safe_component(title) == expected
 
@@ -62,19 +78,27 @@ def test_short_id_uses_random_tail_of_the_id() -> None:
 
 def test_tree_mirrors_parents_and_places_databases_beside_row_folders() -> None:
     home, sub, deep, ds, row, in_toggle = (uid(i) for i in range(1, 7))
-    layout = build_layout([
-        entry(home, "Home", children=[in_toggle]),
-        entry(sub, "Sub", {"type": "page_id", "page_id": home}),
-        entry(deep, "Deep", {"type": "page_id", "page_id": sub}),
-        entry(ds, "Tasks", {"type": "page_id", "page_id": home}, kind="data_source",
-              database_id=uid(99)),
-        entry(row, "Row", {"type": "data_source_id", "data_source_id": ds}),
-        entry(in_toggle, "Toggled", {"type": "block_id", "block_id": "some-toggle"}),
-    ])
+    layout = build_layout(
+        [
+            entry(home, "Home", children=[in_toggle]),
+            entry(sub, "Sub", {"type": "page_id", "page_id": home}),
+            entry(deep, "Deep", {"type": "page_id", "page_id": sub}),
+            entry(
+                ds,
+                "Tasks",
+                {"type": "page_id", "page_id": home},
+                kind="data_source",
+                database_id=uid(99),
+            ),
+            entry(row, "Row", {"type": "data_source_id", "data_source_id": ds}),
+            entry(in_toggle, "Toggled", {"type": "block_id", "block_id": "some-toggle"}),
+        ]
+    )
     assert layout.path(home, ".md") == PurePosixPath("Home 00000001.md")
     assert layout.path(sub, ".md") == PurePosixPath("Home 00000001/Sub 00000002.md")
     assert layout.path(deep, ".html") == PurePosixPath(
-        "Home 00000001/Sub 00000002/Deep 00000003.html")
+        "Home 00000001/Sub 00000002/Deep 00000003.html"
+    )
     assert layout.path(ds, ".csv") == PurePosixPath("Home 00000001/Tasks 00000004.csv")
     assert layout.path(row, ".md") == PurePosixPath("Home 00000001/Tasks 00000004/Row 00000005.md")
     assert layout.path(in_toggle, ".md") == PurePosixPath("Home 00000001/Toggled 00000006.md")
@@ -84,12 +108,19 @@ def test_tree_mirrors_parents_and_places_databases_beside_row_folders() -> None:
 
 def test_data_source_under_a_block_and_pages_with_unexported_parents_go_top_level() -> None:
     home, ds, orphan = uid(1), uid(2), uid(3)
-    layout = build_layout([
-        entry(home, "Home", children=[uid(50)]),  # holds the child_database block of uid(50)
-        entry(ds, "Inline DB", {"type": "block_id", "block_id": "col"}, kind="data_source",
-              database_id=uid(50)),
-        entry(orphan, "Orphan", {"type": "page_id", "page_id": uid(77)}),
-    ])
+    layout = build_layout(
+        [
+            entry(home, "Home", children=[uid(50)]),  # holds the child_database block of uid(50)
+            entry(
+                ds,
+                "Inline DB",
+                {"type": "block_id", "block_id": "col"},
+                kind="data_source",
+                database_id=uid(50),
+            ),
+            entry(orphan, "Orphan", {"type": "page_id", "page_id": uid(77)}),
+        ]
+    )
     assert layout.path(ds, ".csv") == PurePosixPath("Home 00000001/Inline DB 00000002.csv")
     assert layout.path(orphan, ".md") == PurePosixPath("Orphan 00000003.md")
 
@@ -106,8 +137,20 @@ def test_collisions_are_impossible_even_with_equal_short_ids_and_case() -> None:
 
 
 def test_hostile_titles_never_escape_and_duplicates_stay_distinct() -> None:
-    titles = ["../../x", "/etc/passwd", "..", ".", "CON", "a" * 300, "<script>", "", "dup",
-              "dup", "nul.txt", "x" + "\\" * 5]
+    titles = [
+        "../../x",
+        "/etc/passwd",
+        "..",
+        ".",
+        "CON",
+        "a" * 300,
+        "<script>",
+        "",
+        "dup",
+        "dup",
+        "nul.txt",
+        "x" + "\\" * 5,
+    ]
     entries = [entry(uid(i + 1), t) for i, t in enumerate(titles)]
     layout = build_layout(entries)
     paths = [layout.path(e["id"], ".html") for e in entries]
@@ -122,7 +165,8 @@ def test_layout_is_identical_whatever_the_entry_order() -> None:
     rng = random.Random(5)
     entries = [entry(uid(1), "Root")] + [
         entry(uid(i), f"P{i % 7}", {"type": "page_id", "page_id": uid(rng.randint(1, i - 1))})
-        for i in range(2, 200)]
+        for i in range(2, 200)
+    ]
     first = build_layout(entries)
     rng.shuffle(entries)
     second = build_layout(entries)
@@ -132,27 +176,52 @@ def test_layout_is_identical_whatever_the_entry_order() -> None:
 
 def test_parent_cycles_are_broken_not_followed_forever() -> None:
     a, b = uid(1), uid(2)
-    layout = build_layout([entry(a, "A", {"type": "page_id", "page_id": b}),
-                           entry(b, "B", {"type": "page_id", "page_id": a})])
+    layout = build_layout(
+        [
+            entry(a, "A", {"type": "page_id", "page_id": b}),
+            entry(b, "B", {"type": "page_id", "page_id": a}),
+        ]
+    )
     assert layout.path(a, ".md") == PurePosixPath("A 00000001.md")
     assert layout.path(b, ".md") == PurePosixPath("A 00000001/B 00000002.md")
 
 
 def test_files_are_placed_in_the_page_folder_avoiding_documents_and_each_other() -> None:
     home, child = uid(1), uid(2)
-    layout = build_layout([entry(home, "Home"),
-                           entry(child, "Child", {"type": "page_id", "page_id": home})])
+    layout = build_layout(
+        [entry(home, "Home"), entry(child, "Child", {"type": "page_id", "page_id": home})]
+    )
     files = {
-        "https://s3/a?sig=1": {"sha256": "1" * 64, "name": "photo.png", "size": 1,
-                               "content_type": ""},
-        "https://s3/b?sig=2": {"sha256": "2" * 64, "name": "photo.png", "size": 1,
-                               "content_type": ""},
-        "https://s3/c?sig=3": {"sha256": "3" * 64, "name": "Child 00000002.md", "size": 1,
-                               "content_type": ""},
-        "https://s3/d?sig=4": {"sha256": "4" * 64, "name": "../../evil.sh", "size": 1,
-                               "content_type": ""},
-        "https://s3/a?sig=5": {"sha256": "1" * 64, "name": "photo.png", "size": 1,
-                               "content_type": ""},
+        "https://s3/a?sig=1": {
+            "sha256": "1" * 64,
+            "name": "photo.png",
+            "size": 1,
+            "content_type": "",
+        },
+        "https://s3/b?sig=2": {
+            "sha256": "2" * 64,
+            "name": "photo.png",
+            "size": 1,
+            "content_type": "",
+        },
+        "https://s3/c?sig=3": {
+            "sha256": "3" * 64,
+            "name": "Child 00000002.md",
+            "size": 1,
+            "content_type": "",
+        },
+        "https://s3/d?sig=4": {
+            "sha256": "4" * 64,
+            "name": "../../evil.sh",
+            "size": 1,
+            "content_type": "",
+        },
+        "https://s3/a?sig=5": {
+            "sha256": "1" * 64,
+            "name": "photo.png",
+            "size": 1,
+            "content_type": "",
+        },
     }
     placed = layout.place_files(home, files)  # type: ignore[arg-type]
     folder = PurePosixPath("Home 00000001")
@@ -171,6 +240,7 @@ def test_relative_href() -> None:
 
 def test_very_deep_trees_do_not_exhaust_the_stack() -> None:
     entries = [entry(uid(1), "L1")] + [
-        entry(uid(i), f"L{i}", {"type": "page_id", "page_id": uid(i - 1)}) for i in range(2, 3000)]
+        entry(uid(i), f"L{i}", {"type": "page_id", "page_id": uid(i - 1)}) for i in range(2, 3000)
+    ]
     layout = build_layout(entries)
     assert len(layout.path(uid(2999), ".md").parts) == 2999

@@ -18,25 +18,32 @@ OTHER_HEX = OTHER_ID.replace("-", "")
 
 def both(items: list[JSON], users: dict[str, str] | None = None) -> tuple[str, str]:
     home = page_doc()
-    other = page_doc(page_id=OTHER_ID, title="Other Page",
-                     parent={"type": "page_id", "page_id": PAGE_ID})
+    other = page_doc(
+        page_id=OTHER_ID, title="Other Page", parent={"type": "page_id", "page_id": PAGE_ID}
+    )
     ctx = make_ctx([home, other], home, users=users)
     got = spans(items, ctx)
     return render_spans_md(got), render_spans_html(got)
 
 
-@pytest.mark.parametrize(("flags", "md", "html"), [
-    ({"bold": True}, "**b**", "<strong>b</strong>"),
-    ({"italic": True}, "*b*", "<em>b</em>"),
-    ({"strikethrough": True}, "~~b~~", "<s>b</s>"),
-    ({"underline": True}, "<u>b</u>", "<u>b</u>"),
-    ({"code": True}, "`b`", "<code>b</code>"),
-    ({"color": "red"}, '<span style="color: red">b</span>', '<span class="color-red">b</span>'),
-    ({"color": "yellow_background"}, '<mark class="highlight-yellow">b</mark>',
-     '<mark class="highlight-yellow">b</mark>'),
-    ({"color": "red;background:url(x)"}, "b", "b"),
-    ({"bold": True, "italic": True}, "***b***", "<em><strong>b</strong></em>"),
-])
+@pytest.mark.parametrize(
+    ("flags", "md", "html"),
+    [
+        ({"bold": True}, "**b**", "<strong>b</strong>"),
+        ({"italic": True}, "*b*", "<em>b</em>"),
+        ({"strikethrough": True}, "~~b~~", "<s>b</s>"),
+        ({"underline": True}, "<u>b</u>", "<u>b</u>"),
+        ({"code": True}, "`b`", "<code>b</code>"),
+        ({"color": "red"}, '<span style="color: red">b</span>', '<span class="color-red">b</span>'),
+        (
+            {"color": "yellow_background"},
+            '<mark class="highlight-yellow">b</mark>',
+            '<mark class="highlight-yellow">b</mark>',
+        ),
+        ({"color": "red;background:url(x)"}, "b", "b"),
+        ({"bold": True, "italic": True}, "***b***", "<em><strong>b</strong></em>"),
+    ],
+)
 def test_annotations(flags: JSON, md: str, html: str) -> None:
     assert both([rt("b", **flags)]) == (md, html)
 
@@ -53,30 +60,41 @@ def test_code_spans_hold_backticks() -> None:
 
 def test_markdown_special_characters_are_escaped() -> None:
     md, html = both([rt("*a* _b_ [c](d) <e> |f| ~g~ $h$ & `i` \\ # 1. -")])
-    assert md == ("\\*a\\* \\_b\\_ \\[c\\](d) \\<e\\> \\|f\\| \\~g\\~ \\$h\\$ \\& \\`i\\` \\\\ # "
-                  "1. -")
+    assert md == (
+        "\\*a\\* \\_b\\_ \\[c\\](d) \\<e\\> \\|f\\| \\~g\\~ \\$h\\$ \\& \\`i\\` \\\\ # 1. -"
+    )
     assert html == "*a* _b_ [c](d) &lt;e&gt; |f| ~g~ $h$ &amp; `i` \\ # 1. -"
 
 
-@pytest.mark.parametrize(("text", "md"), [
-    ("# not a heading", "\\# not a heading"),
-    ("- not a list", "\\- not a list"),
-    ("+ plus", "\\+ plus"),
-    ("1. not ordered", "1\\. not ordered"),
-    ("> not quote", "\\> not quote"),
-    ("line\n# second", "line\\\n\\# second"),
-])
+@pytest.mark.parametrize(
+    ("text", "md"),
+    [
+        ("# not a heading", "\\# not a heading"),
+        ("- not a list", "\\- not a list"),
+        ("+ plus", "\\+ plus"),
+        ("1. not ordered", "1\\. not ordered"),
+        ("> not quote", "\\> not quote"),
+        ("line\n# second", "line\\\n\\# second"),
+    ],
+)
 def test_line_start_markers_are_escaped(text: str, md: str) -> None:
     assert both([rt(text)])[0] == md
 
 
 def test_links_safe_unsafe_and_notion_internal() -> None:
-    md, html = both([rt("ok", "https://example.com/a(b)"), rt(" bad", "javascript:alert(1)"),
-                     rt(" int", f"/{OTHER_HEX}"),
-                     rt(" ext", "https://www.notion.so/ws/Some-Page-99999999999949998999999999999999")])
-    assert md == ("[ok](https://example.com/a%28b%29) bad "
-                  "[int](Page%20c3d4e5f6/Other%20Page%20e4e4e4e4.md) "
-                  "[ext](https://www.notion.so/99999999999949998999999999999999)")
+    md, html = both(
+        [
+            rt("ok", "https://example.com/a(b)"),
+            rt(" bad", "javascript:alert(1)"),
+            rt(" int", f"/{OTHER_HEX}"),
+            rt(" ext", "https://www.notion.so/ws/Some-Page-99999999999949998999999999999999"),
+        ]
+    )
+    assert md == (
+        "[ok](https://example.com/a%28b%29) bad "
+        "[int](Page%20c3d4e5f6/Other%20Page%20e4e4e4e4.md) "
+        "[ext](https://www.notion.so/99999999999949998999999999999999)"
+    )
     assert 'href="javascript' not in html
     assert '<a href="https://example.com/a(b)">ok</a>' in html
 
@@ -84,23 +102,49 @@ def test_links_safe_unsafe_and_notion_internal() -> None:
 def test_mentions_of_every_type() -> None:
     items = [
         mention({"type": "page", "page": {"id": OTHER_ID}}, "Other Page"),
-        mention({"type": "database", "database": {"id": "99999999-9999-4999-8999-999999999999"}},
-                "Gone DB"),
+        mention(
+            {"type": "database", "database": {"id": "99999999-9999-4999-8999-999999999999"}},
+            "Gone DB",
+        ),
         mention({"type": "user", "user": {"object": "user", "id": "u-9"}}, ""),
-        mention({"type": "date", "date": {"start": "2024-01-05", "end": "2024-01-07",
-                                          "time_zone": None}}, "2024-01-05 → 2024-01-07"),
-        mention({"type": "date", "date": {"start": "2024-01-05T15:30:00.000+01:00",
-                                          "time_zone": None}}, "x"),
-        mention({"type": "link_preview", "link_preview": {"url": "https://github.com/a/b"}},
-                "https://github.com/a/b"),
-        mention({"type": "template_mention",
-                 "template_mention": {"type": "template_mention_date",
-                                      "template_mention_date": "today"}}, "@Today"),
-        mention({"type": "template_mention",
-                 "template_mention": {"type": "template_mention_user",
-                                      "template_mention_user": "me"}}, ""),
-        mention({"type": "link_mention", "link_mention": {"href": "https://x.org/p",
-                                                          "title": "X"}}, ""),
+        mention(
+            {
+                "type": "date",
+                "date": {"start": "2024-01-05", "end": "2024-01-07", "time_zone": None},
+            },
+            "2024-01-05 → 2024-01-07",
+        ),
+        mention(
+            {"type": "date", "date": {"start": "2024-01-05T15:30:00.000+01:00", "time_zone": None}},
+            "x",
+        ),
+        mention(
+            {"type": "link_preview", "link_preview": {"url": "https://github.com/a/b"}},
+            "https://github.com/a/b",
+        ),
+        mention(
+            {
+                "type": "template_mention",
+                "template_mention": {
+                    "type": "template_mention_date",
+                    "template_mention_date": "today",
+                },
+            },
+            "@Today",
+        ),
+        mention(
+            {
+                "type": "template_mention",
+                "template_mention": {
+                    "type": "template_mention_user",
+                    "template_mention_user": "me",
+                },
+            },
+            "",
+        ),
+        mention(
+            {"type": "link_mention", "link_mention": {"href": "https://x.org/p", "title": "X"}}, ""
+        ),
         mention({"type": "future_mention", "future_mention": {}}, "kept text"),
     ]
     md, html = both([x for i in items for x in (i, rt(" | "))], users={"u-9": "Ada"})
@@ -123,8 +167,15 @@ def test_mentions_of_every_type() -> None:
 def test_unknown_mention_and_rich_text_types_are_counted() -> None:
     home = page_doc()
     ctx = make_ctx([home], home)
-    got = spans([mention({"type": "future", "future": {}}, "text"),
-                 {"type": "hologram", "plain_text": "holo"}, None, "junk"], ctx)
+    got = spans(
+        [
+            mention({"type": "future", "future": {}}, "text"),
+            {"type": "hologram", "plain_text": "holo"},
+            None,
+            "junk",
+        ],
+        ctx,
+    )
     assert [s.text for s in got] == ["text", "holo"]
     assert ctx.stats == {"mention:future": 1, "rich_text:hologram": 1}
 
@@ -140,12 +191,25 @@ def test_html_escapes_script_text() -> None:
     assert html == "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
 
 
-@pytest.mark.parametrize(("url", "ok"), [
-    ("https://a.b/c", True), ("http://a", True), ("mailto:a@b.c", True), ("rel/path.md", True),
-    ("#frag", True), ("javascript:alert(1)", False), ("JAVASCRIPT:x", False),
-    (" java\nscript:x", False), ("data:text/html,x", False), ("vbscript:x", False),
-    ("file:///etc/passwd", False), ("", False), (None, False), ("weird:thing", False),
-])
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://a.b/c", True),
+        ("http://a", True),
+        ("mailto:a@b.c", True),
+        ("rel/path.md", True),
+        ("#frag", True),
+        ("javascript:alert(1)", False),
+        ("JAVASCRIPT:x", False),
+        (" java\nscript:x", False),
+        ("data:text/html,x", False),
+        ("vbscript:x", False),
+        ("file:///etc/passwd", False),
+        ("", False),
+        (None, False),
+        ("weird:thing", False),
+    ],
+)
 def test_safe_url(url: str | None, ok: bool) -> None:
     assert (safe_url(url) is not None) is ok
 
