@@ -26,6 +26,7 @@ __all__ = [
     "RETRIES",
     "RETRY_AFTER_WAIT",
     "TASKS_IN_FLIGHT",
+    "TRACKED_DOCUMENTS",
 ]
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -112,6 +113,12 @@ DEAD_LETTERS = Counter(
     "notion_sync_dead_letters_total",
     "Messages sent to the dead-letter topic, by source topic.",
     ["topic"],
+    registry=REGISTRY,
+)
+TRACKED_DOCUMENTS = Gauge(
+    "notion_sync_tracked_documents",
+    "Per-document entries held in the worker's tables; back to 0 once exports end.",
+    ["table"],
     registry=REGISTRY,
 )
 CONSUMER_LAG = Gauge(

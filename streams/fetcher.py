@@ -119,6 +119,7 @@ class Fetcher:
             )
         for key, value in table_updates.items():
             self.planned[key] = value
+        metrics.TRACKED_DOCUMENTS.labels("planned").set(len(self.planned))
 
     async def search(self, task: dict[str, Any], gateway: NotionGateway) -> None:
         export_id = task["export_id"]
@@ -265,8 +266,24 @@ class Fetcher:
             },
         )
 
+    def forget(self, export_id: str) -> None:
+        """The export has ended: drop its planning state so memory does not grow with exports."""
+        prefix = f"{export_id}/"
+        stale = [k for k in list(self.planned.keys()) if str(k).startswith(prefix)]
+        for key in [*stale, f"search/{export_id}"]:
+            if key in self.planned:
+                del self.planned[key]
+        self._claimed = {key for key in self._claimed if not key.startswith(prefix)}
+        metrics.TRACKED_DOCUMENTS.labels("planned").set(len(self.planned))
+        self._failed_exports.discard(export_id)
+        for gateway in self._gateways.values():
+            gateway.forget_export(export_id)
+
     async def handle(self, event: faust.types.EventT, task: dict[str, Any]) -> None:
         export_id = task["export_id"]
+        if task["kind"] == "forget":
+            self.forget(export_id)
+            return
         current_export.set(export_id)
         if export_id in self._failed_exports:
             if task["kind"] not in ("search",):

@@ -21,6 +21,7 @@ import faust
 
 from notion_sync import metrics
 from streams.events import Emitter, now_ms
+from streams.tasks import task_record
 
 __all__ = ["FINAL_OUTCOMES", "Ledger", "register_ledger"]
 
@@ -97,6 +98,7 @@ class Ledger:
         if self.documents.get(key) is None:
             counts = self.counts(export_id)
             self.documents[key] = ["owed", kind, None]
+            metrics.TRACKED_DOCUMENTS.labels("ledger").set(len(self.documents))
             counts["scheduled"] += 1
             counts["owed"] += 1
 
@@ -114,9 +116,36 @@ class Ledger:
             if outcome in ("assembled", "unchanged"):
                 counts[f"kind:{record['document_kind']}"] += 1
 
+    def _forget_documents(self, export_id: str) -> None:
+        """An ended export needs no per-document state: drop it so memory stays flat."""
+        prefix = f"{export_id}/"
+        for key in [k for k in list(self.documents.keys()) if str(k).startswith(prefix)]:
+            del self.documents[key]
+        metrics.TRACKED_DOCUMENTS.labels("ledger").set(len(self.documents))
+        self._counts.pop(export_id, None)
+        self._last_progress.pop(export_id, None)
+
+    async def _ended(self, export_id: str, meta: dict[str, Any]) -> None:
+        self._forget_documents(export_id)
+        if meta.get("token_ref") and meta.get("out_dir"):
+            forget = task_record(
+                {
+                    **meta,
+                    "export_id": export_id,
+                    "include_comments": False,
+                    "download_external": False,
+                    "mode": "workspace",
+                },
+                "forget",
+            )
+            await self.emitter.send(self.emitter.fetch, meta["token_ref"], "FetchTask", forget)
+
     async def apply(self, name: str, record: dict[str, Any]) -> None:
         export_id = record["export_id"]
         meta = self.exports.get(export_id) or {}
+        ended = meta.get("state") in ("completed", "failed")
+        if ended and name in ("DocumentsScheduled", "DocumentDone", "PlanningCompleted"):
+            return  # late or re-delivered news about an export that is over
         if name == "ExportStarted":
             if not meta:
                 self._update(export_id, **{k: v for k, v in record.items() if k != "export_id"})
@@ -144,6 +173,7 @@ class Ledger:
                     reason=record["reason"],
                 )
                 metrics.EXPORTS.labels("failed").inc()
+                await self._ended(export_id, meta)
             return
         elif name == "ExportCompleted":
             if meta.get("state") != "completed":
@@ -153,6 +183,7 @@ class Ledger:
                     metrics.EXPORT_DURATION.observe(
                         max(0.0, (record["finished_at"] - meta["started_at"]) / 1000)
                     )
+                await self._ended(export_id, meta)
             return
         else:
             return

@@ -8,10 +8,12 @@ from typing import Any
 
 import httpx
 from confluent_kafka import Consumer, TopicPartition
+from prometheus_client.parser import text_string_to_metric_families
 
 from sinks.store import DocumentStore
 from streams.fetcher import STATE_DIR
 from tests.fixtures.pipeline import Pipeline, PipelineFactory
+from tests.integration.probes import free_port, get, poll
 
 
 def _expected(manifest: dict[str, Any]) -> tuple[set[str], set[str]]:
@@ -163,3 +165,60 @@ def test_two_workers_share_the_work_and_write_each_document_once(
     ]
     assert "Assigned" in first.output() or "assigned" in first.output()
     assert second.process.poll() is None and first.process.poll() is None
+
+
+def _latest_values(pipeline: Pipeline, topic: str) -> dict[bytes, bytes | None]:
+    """The last value of every key on a changelog topic (None for a tombstone)."""
+    consumer = Consumer(
+        {
+            "bootstrap.servers": pipeline.broker.bootstrap,
+            "group.id": "changelog-scan",
+            "enable.auto.commit": False,
+            "log_level": 3,
+        }
+    )
+    latest: dict[bytes, bytes | None] = {}
+    try:
+        meta = consumer.list_topics(topic, timeout=10).topics[topic]
+        for partition in meta.partitions:
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
+            consumer.assign([TopicPartition(topic, partition, low)])
+            seen = low
+            while seen < high:
+                message = consumer.poll(5)
+                assert message is not None
+                if not message.error():
+                    latest[message.key()] = message.value()
+                    seen = message.offset() + 1
+    finally:
+        consumer.close()
+    return latest
+
+
+def test_ended_exports_leave_no_per_document_state(
+    pipeline_factory: PipelineFactory, out_dir: Path
+) -> None:
+    """Memory must not grow with every export: the tables forget an export once it ends."""
+    pipeline = pipeline_factory(pages=15)
+    port = free_port()
+    worker = pipeline.start_worker(NOTION_SYNC_WORKER__WEB_PORT=str(port))
+    view = pipeline.wait(pipeline.request(out_dir, formats=("json",)))
+    assert view.state == "completed"
+    app_id = f"notion-sync-{pipeline.prefix}"
+    planned = _latest_values(pipeline, f"{app_id}-fetch-planned-changelog")
+    documents = _latest_values(pipeline, f"{app_id}-ledger-documents-changelog")
+    assert len(planned) > 15 and len(documents) > 15  # the state existed while it ran
+
+    def tracked() -> dict[str, float] | None:
+        response = get(port, "/metrics")
+        if response is None:
+            return None
+        sizes = {
+            sample.labels["table"]: sample.value
+            for family in text_string_to_metric_families(response.text)
+            if family.name == "notion_sync_tracked_documents"
+            for sample in family.samples
+        }
+        return sizes if sizes == {"ledger": 0.0, "planned": 0.0} else None
+
+    assert poll(tracked, "tracked documents back to 0", alive=lambda: worker.process.poll() is None)
