@@ -39,6 +39,8 @@ def create_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.A
         broker_commit_every=100,
         broker_commit_interval=1.0,
         producer_acks=-1,
+        # Retained topics live in the embedded broker's memory: JSON compresses ~2.5x.
+        producer_compression_type="gzip",
         stream_wait_empty=False,
         table_cleanup_interval=3600.0,
     )
