@@ -80,7 +80,9 @@ class NotionAPI:
             ("GET", "/v1/users/me", self.me),
             ("GET", "/v1/users/{id}", self.get_user),
             ("GET", "/v1/pages/{id}", self.get_page),
-            ("GET", "/v1/pages/{id}/properties/{property_id}", self.get_property),
+            # Property ids are percent-encoded and may hold any character once decoded,
+            # braces too, which aiohttp's default segment pattern refuses.
+            ("GET", "/v1/pages/{id}/properties/{property_id:[^/]+}", self.get_property),
             ("GET", "/v1/blocks/{id}", self.get_block),
             ("GET", "/v1/blocks/{id}/children", self.list_children),
             ("GET", "/v1/databases/{id}", self.get_database),
