@@ -73,8 +73,9 @@ def run_notion_sync(sb: SandboxProc, work: Path, *, rate: float, burst: int,
 
     def roles() -> dict[str, list[int]]:
         pid = holder.get("run")
-        return {"run": [pid] if pid else [], "worker": _children(pid) if pid else [],
-                "broker": _broker_pid(state_dir),
+        broker = _broker_pid(state_dir)  # started by `run`, so also one of its children
+        workers = [c for c in _children(pid) if c not in broker] if pid else []
+        return {"run": [pid] if pid else [], "worker": workers, "broker": broker,
                 "sandbox (not notion-sync)": [sb.proc.pid] if sb.proc else []}
 
     with LoadMeter() as load, StatsPoller(sb) as poller, ProcSampler(roles) as sampler:

@@ -63,15 +63,20 @@ CAPABILITIES = {
 
 def install_peers() -> dict[str, str]:
     """npm install into bench/peers/node_modules; notion2md into bench/.peer-venv."""
-    if not (PEERS_DIR / "node_modules" / "notion-to-md").exists():
+    probe_js = subprocess.run(
+        ["node", "-e", "require('notion-to-md'); require('@notionhq/client')"],
+        cwd=PEERS_DIR, capture_output=True)
+    if probe_js.returncode:  # missing or partial node_modules
         subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=PEERS_DIR,
                        check=True)
     py = PEER_VENV / "bin" / "python"
     if not py.exists():
         subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
-    probe = subprocess.run([str(py), "-c", "import notion2md"], capture_output=True)
-    if probe.returncode:
-        subprocess.run([str(py), "-m", "pip", "install", "--quiet", NOTION2MD], check=True)
+    probe = subprocess.run([str(py), "-c", "import notion2md.exporter.block, notion_client"],
+                           capture_output=True)
+    if probe.returncode:  # missing or damaged: reinstall
+        subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--force-reinstall",
+                        NOTION2MD], check=True)
     return versions()
 
 

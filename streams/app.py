@@ -42,5 +42,10 @@ def create_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.A
         # Retained topics live in the embedded broker's memory: JSON compresses ~2.5x.
         producer_compression_type="gzip",
         stream_wait_empty=False,
+        # Memory stays flat only if prefetch is bounded: Faust's defaults buffer 4,096
+        # events per stream and 4 MB per partition, and entity chunks are up to 256 kB.
+        stream_buffer_maxsize=64,
+        broker_max_poll_records=64,
+        consumer_max_fetch_size=1024**2,
         table_cleanup_interval=3600.0,
     )
