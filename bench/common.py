@@ -56,11 +56,31 @@ class SandboxProc:
 
     def start(self) -> SandboxProc:
         rate = "0" if math.isinf(self.rate) else str(self.rate)
-        cmd = [python(), "-m", "notion_sync", "sandbox", "--pages", str(self.pages),
-               "--seed", str(self.seed), "--rate", rate, "--burst", str(self.burst),
-               "--latency-ms", str(self.latency_ms), "--token", TOKEN]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     stdin=subprocess.DEVNULL, cwd=ROOT)
+        cmd = [
+            python(),
+            "-m",
+            "notion_sync",
+            "sandbox",
+            "--pages",
+            str(self.pages),
+            "--seed",
+            str(self.seed),
+            "--rate",
+            rate,
+            "--burst",
+            str(self.burst),
+            "--latency-ms",
+            str(self.latency_ms),
+            "--token",
+            TOKEN,
+        ]
+        self.proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            cwd=ROOT,
+        )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline().decode().strip()
         if not line.startswith("http"):
@@ -95,15 +115,20 @@ class SandboxProc:
         return dict(self._get("/__sandbox/manifest"))
 
     def config(self) -> dict[str, Any]:
-        return {"pages": self.pages, "seed": self.seed,
-                "rate": None if math.isinf(self.rate) else self.rate, "burst": self.burst,
-                "latency_ms": self.latency_ms,
-                "latency_jitter_ms": round(self.latency_ms / 3, 1)}
+        return {
+            "pages": self.pages,
+            "seed": self.seed,
+            "rate": None if math.isinf(self.rate) else self.rate,
+            "burst": self.burst,
+            "latency_ms": self.latency_ms,
+            "latency_jitter_ms": round(self.latency_ms / 3, 1),
+        }
 
 
 @contextlib.contextmanager
-def sandbox(pages: int, rate: float = math.inf, burst: int = 10,
-            latency_ms: float = 0.0) -> Iterator[SandboxProc]:
+def sandbox(
+    pages: int, rate: float = math.inf, burst: int = 10, latency_ms: float = 0.0
+) -> Iterator[SandboxProc]:
     sb = SandboxProc(pages, rate, burst, latency_ms).start()
     try:
         yield sb
@@ -125,12 +150,14 @@ def peer_minimum(manifest: dict[str, Any]) -> dict[str, int]:
     data source queries, no property items, no users.
     """
     searchable = [p for p in manifest["pages"] if p["shared"] and p["in_search"]]
-    n_search = sum(1 for _ in searchable) + sum(1 for d in manifest["data_sources"]
-                                                 if d["shared"])
+    n_search = sum(1 for _ in searchable) + sum(1 for d in manifest["data_sources"] if d["shared"])
     children = sum(max(1, math.ceil(n / 100)) for p in searchable for n in p["children_counts"])
     search = max(1, math.ceil(n_search / 100))
-    return {"POST /v1/search": search, "GET /v1/blocks/{id}/children": children,
-            "total": search + children}
+    return {
+        "POST /v1/search": search,
+        "GET /v1/blocks/{id}/children": children,
+        "total": search + children,
+    }
 
 
 def workspace_summary(manifest: dict[str, Any]) -> dict[str, Any]:
@@ -163,8 +190,9 @@ class StatsPoller:
         while not self._stop.is_set():
             with contextlib.suppress(Exception):
                 s = self.sb.stats()
-                self.samples.append((time.monotonic() - self.t0, s["requests_total"],
-                                     s["rate_limited"]))
+                self.samples.append(
+                    (time.monotonic() - self.t0, s["requests_total"], s["rate_limited"])
+                )
             self._stop.wait(self.interval)
 
     def __enter__(self) -> StatsPoller:
@@ -288,14 +316,21 @@ class LoadMeter:
 def machine() -> dict[str, Any]:
     vm = psutil.virtual_memory()
     try:
-        cpu_model = next(line.split(":", 1)[1].strip()
-                         for line in Path("/proc/cpuinfo").read_text().splitlines()
-                         if line.startswith("model name"))
+        cpu_model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         cpu_model = platform.processor()
-    return {"cores": psutil.cpu_count(), "cpu": cpu_model,
-            "memory_gib": round(vm.total / 1024**3, 1), "python": platform.python_version(),
-            "platform": platform.platform(), "node": _version(["node", "--version"])}
+    return {
+        "cores": psutil.cpu_count(),
+        "cpu": cpu_model,
+        "memory_gib": round(vm.total / 1024**3, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "node": _version(["node", "--version"]),
+    }
 
 
 def _version(cmd: list[str]) -> str | None:

@@ -23,19 +23,22 @@ from bench.common import (
 )
 
 
-def _env(state_dir: Path, rate: float, burst: int, concurrency: int,
-         task_concurrency: int) -> dict[str, str]:
+def _env(
+    state_dir: Path, rate: float, burst: int, concurrency: int, task_concurrency: int
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NOTION_SYNC_")}
-    env.update({
-        "NOTION_SYNC_TOKEN_SANDBOX": TOKEN,
-        "NOTION_SYNC_STATE_DIR": str(state_dir),
-        "NOTION_SYNC_NOTION__RATE": str(rate),
-        "NOTION_SYNC_NOTION__BURST": str(burst),
-        "NOTION_SYNC_NOTION__CONCURRENCY": str(concurrency),
-        "NOTION_SYNC_NOTION__TASK_CONCURRENCY": str(task_concurrency),
-        "NOTION_SYNC_WORKER__WEB_PORT": "0",  # other workers may hold 6066 on this machine
-        "NOTION_SYNC_WORKER__STATE_DIR": str(state_dir / "worker"),
-    })
+    env.update(
+        {
+            "NOTION_SYNC_TOKEN_SANDBOX": TOKEN,
+            "NOTION_SYNC_STATE_DIR": str(state_dir),
+            "NOTION_SYNC_NOTION__RATE": str(rate),
+            "NOTION_SYNC_NOTION__BURST": str(burst),
+            "NOTION_SYNC_NOTION__CONCURRENCY": str(concurrency),
+            "NOTION_SYNC_NOTION__TASK_CONCURRENCY": str(task_concurrency),
+            "NOTION_SYNC_WORKER__WEB_PORT": "0",  # other workers may hold 6066 on this machine
+            "NOTION_SYNC_WORKER__STATE_DIR": str(state_dir / "worker"),
+        }
+    )
     return env
 
 
@@ -53,10 +56,18 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def run_notion_sync(sb: SandboxProc, work: Path, *, rate: float, burst: int,
-                    concurrency: int = 8, task_concurrency: int = 16,
-                    formats: str = "markdown", timeout: float = 3600,
-                    after: Callable[[dict[str, str], Path], Any] | None = None) -> dict[str, Any]:
+def run_notion_sync(
+    sb: SandboxProc,
+    work: Path,
+    *,
+    rate: float,
+    burst: int,
+    concurrency: int = 8,
+    task_concurrency: int = 16,
+    formats: str = "markdown",
+    timeout: float = 3600,
+    after: Callable[[dict[str, str], Path], Any] | None = None,
+) -> dict[str, Any]:
     """One export of ``sb`` by ``notion-sync run`` into ``work/out``, measured from outside.
 
     ``after(env, out)`` runs once the export is done, while its embedded broker is still up
@@ -65,9 +76,22 @@ def run_notion_sync(sb: SandboxProc, work: Path, *, rate: float, burst: int,
     state_dir, out = work / "state", work / "out"
     env = _env(state_dir, rate, burst, concurrency, task_concurrency)
     sb.reset_stats()
-    cmd = [python(), "-m", "notion_sync", "run", "--notion-url", sb.base_url,
-           "--token-ref", "sandbox", "--out", str(out), "--format", formats,
-           "--timeout", str(timeout)]
+    cmd = [
+        python(),
+        "-m",
+        "notion_sync",
+        "run",
+        "--notion-url",
+        sb.base_url,
+        "--token-ref",
+        "sandbox",
+        "--out",
+        str(out),
+        "--format",
+        formats,
+        "--timeout",
+        str(timeout),
+    ]
     log = (work / "run.log").open("wb")
     holder: dict[str, int] = {}
 
@@ -75,13 +99,18 @@ def run_notion_sync(sb: SandboxProc, work: Path, *, rate: float, burst: int,
         pid = holder.get("run")
         broker = _broker_pid(state_dir)  # started by `run`, so also one of its children
         workers = [c for c in _children(pid) if c not in broker] if pid else []
-        return {"run": [pid] if pid else [], "worker": workers, "broker": broker,
-                "sandbox (not notion-sync)": [sb.proc.pid] if sb.proc else []}
+        return {
+            "run": [pid] if pid else [],
+            "worker": workers,
+            "broker": broker,
+            "sandbox (not notion-sync)": [sb.proc.pid] if sb.proc else [],
+        }
 
     with LoadMeter() as load, StatsPoller(sb) as poller, ProcSampler(roles) as sampler:
         t0 = time.monotonic()
-        proc = subprocess.Popen(cmd, env=env, cwd=work, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd, env=env, cwd=work, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         holder["run"] = proc.pid
         rc = proc.wait(timeout + 60)
         wall = time.monotonic() - t0
@@ -94,8 +123,13 @@ def run_notion_sync(sb: SandboxProc, work: Path, *, rate: float, burst: int,
             after_result = after(env, out)
         except Exception as exc:  # recorded, not raised: the export figures still stand
             after_result = {"error": f"{type(exc).__name__}: {exc}"}
-    subprocess.run([python(), "-m", "notion_sync", "broker", "stop"], env=env, cwd=work,
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        [python(), "-m", "notion_sync", "broker", "stop"],
+        env=env,
+        cwd=work,
+        capture_output=True,
+        timeout=60,
+    )
     manifest: dict[str, Any] = {}
     if (out / "manifest.json").exists():
         manifest = json.loads((out / "manifest.json").read_text())
@@ -127,6 +161,11 @@ def run_notion_sync(sb: SandboxProc, work: Path, *, rate: float, burst: int,
         "rps_series": poller.series(),
         "log_tail": (work / "run.log").read_text(errors="replace")[-600:] if rc else "",
         "after": after_result,
-        "settings": {"rate": rate, "burst": burst, "concurrency": concurrency,
-                     "task_concurrency": task_concurrency, "formats": formats},
+        "settings": {
+            "rate": rate,
+            "burst": burst,
+            "concurrency": concurrency,
+            "task_concurrency": task_concurrency,
+            "formats": formats,
+        },
     }

@@ -42,22 +42,29 @@ PEER_VENV = ROOT / "bench" / ".peer-venv"
 NOTION2MD = "notion2md==2.9.0"
 
 CAPABILITIES = {
-    "notion-sync": {"whole_workspace": "yes (search + child_page/child_database blocks)",
-                    "databases": "yes (data sources queried, rows exported)",
-                    "comments": "yes", "files": "downloaded",
-                    "pages_not_in_search": "yes"},
-    "notion-to-md": {"whole_workspace": "no: one page per call; the wrapper lists pages "
-                                        "with search",
-                     "databases": "no: child_database blocks become a title only; rows are "
-                                  "exported as plain pages (search returns them), no table",
-                     "comments": "no", "files": "links only (not downloaded)",
-                     "pages_not_in_search": "no (missed)"},
-    "notion2md": {"whole_workspace": "no: one page per call; the wrapper lists pages with "
-                                     "search",
-                  "databases": "no: child_database blocks are not rendered; rows are exported "
-                               "as plain pages (search returns them), no table",
-                  "comments": "no", "files": "links only (download=False)",
-                  "pages_not_in_search": "no (missed)"},
+    "notion-sync": {
+        "whole_workspace": "yes (search + child_page/child_database blocks)",
+        "databases": "yes (data sources queried, rows exported)",
+        "comments": "yes",
+        "files": "downloaded",
+        "pages_not_in_search": "yes",
+    },
+    "notion-to-md": {
+        "whole_workspace": "no: one page per call; the wrapper lists pages with search",
+        "databases": "no: child_database blocks become a title only; rows are "
+        "exported as plain pages (search returns them), no table",
+        "comments": "no",
+        "files": "links only (not downloaded)",
+        "pages_not_in_search": "no (missed)",
+    },
+    "notion2md": {
+        "whole_workspace": "no: one page per call; the wrapper lists pages with search",
+        "databases": "no: child_database blocks are not rendered; rows are exported "
+        "as plain pages (search returns them), no table",
+        "comments": "no",
+        "files": "links only (download=False)",
+        "pages_not_in_search": "no (missed)",
+    },
 }
 
 
@@ -65,18 +72,23 @@ def install_peers() -> dict[str, str]:
     """npm install into bench/peers/node_modules; notion2md into bench/.peer-venv."""
     probe_js = subprocess.run(
         ["node", "-e", "require('notion-to-md'); require('@notionhq/client')"],
-        cwd=PEERS_DIR, capture_output=True)
+        cwd=PEERS_DIR,
+        capture_output=True,
+    )
     if probe_js.returncode:  # missing or partial node_modules
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=PEERS_DIR,
-                       check=True)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=PEERS_DIR, check=True
+        )
     py = PEER_VENV / "bin" / "python"
     if not py.exists():
         subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
-    probe = subprocess.run([str(py), "-c", "import notion2md.exporter.block, notion_client"],
-                           capture_output=True)
+    probe = subprocess.run(
+        [str(py), "-c", "import notion2md.exporter.block, notion_client"], capture_output=True
+    )
     if probe.returncode:  # missing or damaged: reinstall
-        subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--force-reinstall",
-                        NOTION2MD], check=True)
+        subprocess.run(
+            [str(py), "-m", "pip", "install", "--quiet", "--force-reinstall", NOTION2MD], check=True
+        )
     return versions()
 
 
@@ -90,8 +102,11 @@ def versions() -> dict[str, str]:
             out[pkg] = "not installed"
     py = PEER_VENV / "bin" / "python"
     for pkg in ("notion2md", "notion-client"):
-        res = subprocess.run([str(py), "-c", f"import importlib.metadata as m;"
-                              f"print(m.version('{pkg}'))"], capture_output=True, text=True)
+        res = subprocess.run(
+            [str(py), "-c", f"import importlib.metadata as m;print(m.version('{pkg}'))"],
+            capture_output=True,
+            text=True,
+        )
         out[pkg] = res.stdout.strip() or "not installed"
     return out
 
@@ -101,19 +116,31 @@ def run_peer(name: str, sb: SandboxProc, work: Path, timeout: float = 3600) -> d
     if name == "notion-to-md":
         cmd = ["node", str(PEERS_DIR / "notion-to-md-export.js"), sb.base_url, TOKEN, str(out)]
     else:
-        cmd = [str(PEER_VENV / "bin" / "python"), str(PEERS_DIR / "notion2md_export.py"),
-               sb.base_url, TOKEN, str(out)]
+        cmd = [
+            str(PEER_VENV / "bin" / "python"),
+            str(PEERS_DIR / "notion2md_export.py"),
+            sb.base_url,
+            TOKEN,
+            str(out),
+        ]
     sb.reset_stats()
     holder: dict[str, int] = {}
 
     def roles() -> dict[str, list[int]]:
-        return {name: [holder["pid"]] if "pid" in holder else [],
-                "sandbox (not the peer)": [sb.proc.pid] if sb.proc else []}
+        return {
+            name: [holder["pid"]] if "pid" in holder else [],
+            "sandbox (not the peer)": [sb.proc.pid] if sb.proc else [],
+        }
 
     with LoadMeter() as load, StatsPoller(sb) as poller, ProcSampler(roles) as sampler:
         t0 = time.monotonic()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=work,
-                                env={**os.environ, "NODE_NO_WARNINGS": "1"})
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=work,
+            env={**os.environ, "NODE_NO_WARNINGS": "1"},
+        )
         holder["pid"] = proc.pid
         stdout, stderr = proc.communicate(timeout=timeout)
         wall = time.monotonic() - t0
@@ -140,22 +167,37 @@ def run_peer(name: str, sb: SandboxProc, work: Path, timeout: float = 3600) -> d
     }
 
 
-def bench_peers(pages: int = 200, rate: float = 20.0, burst: int = 10,
-                latency_ms: float = 150.0, install: bool = True) -> dict[str, Any]:
+def bench_peers(
+    pages: int = 200,
+    rate: float = 20.0,
+    burst: int = 10,
+    latency_ms: float = 150.0,
+    install: bool = True,
+) -> dict[str, Any]:
     vers = install_peers() if install else versions()
     tools: dict[str, Any] = {}
-    with sandbox(pages, rate=rate, burst=burst, latency_ms=latency_ms) as sb, \
-            workdir("peers") as work:
+    with (
+        sandbox(pages, rate=rate, burst=burst, latency_ms=latency_ms) as sb,
+        workdir("peers") as work,
+    ):
         (work / "notion-sync").mkdir()
         ns = run_notion_sync(sb, work / "notion-sync", rate=rate, burst=burst)
         tools["notion-sync"] = {
-            "tool": "notion-sync", "exit_code": ns["exit_code"], "wall_s": ns["wall_s"],
-            "requests_sandbox": ns["requests_sandbox"], "rate_limited": ns["rate_limited"],
-            "failures_http": ns["failures_http"], "pages_exported": ns["pages_exported"],
-            "failed_pages": ns["failed_documents"], "documents": ns["documents"],
-            "by_endpoint": ns["by_endpoint"], "peak_rss_mb": ns["peak_rss_mb"],
-            "load": ns["load"], "rps_series": ns["rps_series"],
-            "retry_after_violations": ns["retry_after_violations"]}
+            "tool": "notion-sync",
+            "exit_code": ns["exit_code"],
+            "wall_s": ns["wall_s"],
+            "requests_sandbox": ns["requests_sandbox"],
+            "rate_limited": ns["rate_limited"],
+            "failures_http": ns["failures_http"],
+            "pages_exported": ns["pages_exported"],
+            "failed_pages": ns["failed_documents"],
+            "documents": ns["documents"],
+            "by_endpoint": ns["by_endpoint"],
+            "peak_rss_mb": ns["peak_rss_mb"],
+            "load": ns["load"],
+            "rps_series": ns["rps_series"],
+            "retry_after_violations": ns["retry_after_violations"],
+        }
         for name in ("notion-to-md", "notion2md"):
             time.sleep(burst / rate + 0.5)  # let the sandbox's token bucket refill
             tools[name] = run_peer(name, sb, work)
@@ -167,19 +209,29 @@ def bench_peers(pages: int = 200, rate: float = 20.0, burst: int = 10,
         peer["notion_sync_ratio"] = {
             "wall": round(ns_t["wall_s"] / peer["wall_s"], 3) if peer["wall_s"] else None,
             "requests": round(ns_t["requests_sandbox"] / peer["requests_sandbox"], 3)
-            if peer["requests_sandbox"] else None,
-            "wall_per_page": round((ns_t["wall_s"] / max(1, ns_t["pages_exported"]))
-                                   / (peer["wall_s"] / max(1, peer["pages_exported"])), 3)
-            if peer["pages_exported"] else None,
+            if peer["requests_sandbox"]
+            else None,
+            "wall_per_page": round(
+                (ns_t["wall_s"] / max(1, ns_t["pages_exported"]))
+                / (peer["wall_s"] / max(1, peer["pages_exported"])),
+                3,
+            )
+            if peer["pages_exported"]
+            else None,
         }
         peer["capabilities"] = CAPABILITIES[name]
     ns_t["capabilities"] = CAPABILITIES["notion-sync"]
-    return {"benchmark": "peers", "sandbox": sandbox_cfg, "versions": vers,
-            "workspace": workspace_summary(manifest),
-            "minimum_requests": {"notion-sync (whole workspace)": minimum_requests(manifest),
-                                 "block content of pages in search (what peers export)":
-                                     peer_minimum(manifest)},
-            "tools": tools}
+    return {
+        "benchmark": "peers",
+        "sandbox": sandbox_cfg,
+        "versions": vers,
+        "workspace": workspace_summary(manifest),
+        "minimum_requests": {
+            "notion-sync (whole workspace)": minimum_requests(manifest),
+            "block content of pages in search (what peers export)": peer_minimum(manifest),
+        },
+        "tools": tools,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -194,8 +246,15 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(install_peers()))
         return
     result = bench_peers(args.pages, args.rate, args.burst, args.latency_ms)
-    print(json.dumps({k: {f: v for f, v in t.items() if f not in ("rps_series", "by_endpoint")}
-                      for k, t in result["tools"].items()}, indent=2))
+    print(
+        json.dumps(
+            {
+                k: {f: v for f, v in t.items() if f not in ("rps_series", "by_endpoint")}
+                for k, t in result["tools"].items()
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -15,8 +15,12 @@ from typing import Any
 from bench.common import minimum_requests, sandbox, workdir, workspace_summary
 from bench.nsrun import run_notion_sync
 
-TARGETS = {"utilisation_min": 0.95, "rate_limited_max": 0, "requests_ratio_max": 1.02,
-           "wall_ratio_max": 1.10}
+TARGETS = {
+    "utilisation_min": 0.95,
+    "rate_limited_max": 0,
+    "requests_ratio_max": 1.02,
+    "wall_ratio_max": 1.10,
+}
 
 
 def split_429(series: dict[str, list[float]], first: float, warmup: float = 5.0) -> tuple[int, int]:
@@ -30,10 +34,17 @@ def split_429(series: dict[str, list[float]], first: float, warmup: float = 5.0)
     return early, late
 
 
-def bench_ratelimit(pages: int = 1000, rate: float = 20.0, burst: int = 10,
-                    latency_ms: float = 150.0, concurrency: int = 8) -> dict[str, Any]:
-    with sandbox(pages, rate=rate, burst=burst, latency_ms=latency_ms) as sb, \
-            workdir("ratelimit") as work:
+def bench_ratelimit(
+    pages: int = 1000,
+    rate: float = 20.0,
+    burst: int = 10,
+    latency_ms: float = 150.0,
+    concurrency: int = 8,
+) -> dict[str, Any]:
+    with (
+        sandbox(pages, rate=rate, burst=burst, latency_ms=latency_ms) as sb,
+        workdir("ratelimit") as work,
+    ):
         run = run_notion_sync(sb, work, rate=rate, burst=burst, concurrency=concurrency)
         manifest = sb.manifest()
         sandbox_cfg = sb.config()
@@ -46,8 +57,10 @@ def bench_ratelimit(pages: int = 1000, rate: float = 20.0, burst: int = 10,
     # Steady state: the samples between the first and last second with traffic.
     busy = [r for r in series["rps"] if r > 0]
     steady = busy[1:-1] if len(busy) > 2 else busy
-    last = max((t for t, r in zip(series["t"], series["rps"], strict=False) if r > 0),
-               default=run["wall_s"])
+    last = max(
+        (t for t, r in zip(series["t"], series["rps"], strict=False) if r > 0),
+        default=run["wall_s"],
+    )
     tail = max(0.0, run["wall_s"] - last)
     excess = run["wall_s"] - ideal
     analysis = (
@@ -56,7 +69,8 @@ def bench_ratelimit(pages: int = 1000, rate: float = 20.0, burst: int = 10,
         f"(embedded broker, topics, worker, consumer group join) {first:.1f} s; after the last "
         f"request to exit (render, manifest, shutdown) ≈ {tail:.1f} s (1-s sampling); the "
         f"remaining {excess - first - tail:+.1f} s is requests above the minimum, 429 back-off "
-        f"and rate dips while requests were in flight.")
+        f"and rate dips while requests were in flight."
+    )
     early_429, steady_429 = split_429(series, first)
     return {
         "benchmark": "ratelimit",
@@ -74,7 +88,8 @@ def bench_ratelimit(pages: int = 1000, rate: float = 20.0, burst: int = 10,
             "utilisation_whole_run": round(sent / run["wall_s"] / rate, 3),
             "utilisation": round(sent / active / rate, 3),
             "utilisation_steady_median": round(sorted(steady)[len(steady) // 2] / rate, 3)
-            if steady else None,
+            if steady
+            else None,
             "rate_limited": run["rate_limited"],
             "rate_limited_first_5s": early_429,
             "rate_limited_steady": steady_429,

@@ -30,8 +30,12 @@ from bench.common import (
 
 
 def replay_available() -> bool:
-    res = subprocess.run([python(), "-m", "notion_sync", "replay", "--help"],
-                         capture_output=True, text=True, timeout=60)
+    res = subprocess.run(
+        [python(), "-m", "notion_sync", "replay", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return res.returncode == 0
 
 
@@ -39,8 +43,9 @@ def _count_files(root: Path, suffix: str) -> int:
     return sum(1 for p in root.rglob(f"*{suffix}") if ".notion-sync" not in p.parts)
 
 
-def measure_replay(sb: SandboxProc, env: dict[str, str], out: Path,
-                   pages_exported: int) -> dict[str, Any]:
+def measure_replay(
+    sb: SandboxProc, env: dict[str, str], out: Path, pages_exported: int
+) -> dict[str, Any]:
     """Replay the export just made into Markdown and into HTML; time both."""
     result: dict[str, Any] = {"available": True, "measured": True, "formats": {}}
     for fmt, suffix in (("markdown", ".md"), ("html", ".html")):
@@ -50,10 +55,26 @@ def measure_replay(sb: SandboxProc, env: dict[str, str], out: Path,
         sampler = ProcSampler(lambda h=holder: {"replay": [h["pid"]] if "pid" in h else []})
         with sampler:
             t0 = time.monotonic()
-            proc = subprocess.Popen([python(), "-m", "notion_sync", "replay", "--latest",
-                                     "--format", fmt, "--out", str(target), "--timeout", "1200"],
-                                    env=env, cwd=out.parent, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            proc = subprocess.Popen(
+                [
+                    python(),
+                    "-m",
+                    "notion_sync",
+                    "replay",
+                    "--latest",
+                    "--format",
+                    fmt,
+                    "--out",
+                    str(target),
+                    "--timeout",
+                    "1200",
+                ],
+                env=env,
+                cwd=out.parent,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
             holder["pid"] = proc.pid
             stdout, _ = proc.communicate(timeout=1800)
             wall = time.monotonic() - t0
@@ -77,8 +98,12 @@ def measure_replay(sb: SandboxProc, env: dict[str, str], out: Path,
 
 def bench_replay(pages: int = 10000) -> dict[str, Any]:
     if not replay_available():
-        return {"benchmark": "replay", "pages": pages, "available": False,
-                "note": "not available: `notion-sync replay` does not exist in this build"}
+        return {
+            "benchmark": "replay",
+            "pages": pages,
+            "available": False,
+            "note": "not available: `notion-sync replay` does not exist in this build",
+        }
     from bench.nsrun import run_notion_sync
 
     with sandbox(pages, rate=HIGH_RATE, burst=HIGH_BURST) as sb, workdir("replay") as work:
@@ -89,15 +114,26 @@ def bench_replay(pages: int = 10000) -> dict[str, Any]:
             exported = manifest["counts"]["documents"].get("page", 0)
             return measure_replay(sb, env, out, exported)
 
-        run = run_notion_sync(sb, work, rate=HIGH_RATE, burst=HIGH_BURST, concurrency=16,
-                              task_concurrency=32, after=after)
+        run = run_notion_sync(
+            sb,
+            work,
+            rate=HIGH_RATE,
+            burst=HIGH_BURST,
+            concurrency=16,
+            task_concurrency=32,
+            after=after,
+        )
         holder.update(run["after"] or {})
     return summarise(pages, run["pages_exported"], holder)
 
 
 def summarise(pages: int, exported: int, measured: dict[str, Any]) -> dict[str, Any]:
-    res: dict[str, Any] = {"benchmark": "replay", "pages": pages, "pages_exported": exported,
-                           **measured}
+    res: dict[str, Any] = {
+        "benchmark": "replay",
+        "pages": pages,
+        "pages_exported": exported,
+        **measured,
+    }
     if "error" in measured:
         res.update(available=True, measured=False, note=f"replay failed: {measured['error']}")
     return res

@@ -1,6 +1,6 @@
 """results.json → results.md and PNG plots.
 
-    python -m bench.report [bench/results/results.json]
+python -m bench.report [bench/results/results.json]
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ def _ok(measured: float | None, target: float, *, at_most: bool) -> str:
 
 
 def _load_line(load: dict[str, Any]) -> str:
-    return (f"load avg {load['loadavg_1m_start']}→{load['loadavg_1m_end']}, machine CPU "
-            f"{load['machine_cpu_busy_pct']}% busy of {load['cores']} cores, "
-            f"{load['other_processes_cpu_pct']}% by processes outside the benchmark")
+    return (
+        f"load avg {load['loadavg_1m_start']}→{load['loadavg_1m_end']}, machine CPU "
+        f"{load['machine_cpu_busy_pct']}% busy of {load['cores']} cores, "
+        f"{load['other_processes_cpu_pct']}% by processes outside the benchmark"
+    )
 
 
 def _loads(res: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -48,11 +50,16 @@ def conditions_note(res: dict[str, Any]) -> str:
         return ""
     parts = ", ".join(f"{name} {load['other_processes_cpu_pct']}%" for name, load in loads)
     worst = max(load["other_processes_cpu_pct"] for _, load in loads)
-    verdict = ("the machine was shared: wall times and rates below are pessimistic, CPU-bound "
-               "figures (scale) most of all" if worst >= 15 else
-               "the machine was otherwise mostly idle")
-    return (f"CPU used by processes outside the benchmark (share of all cores): {parts}; "
-            f"{verdict}. Request counts, 429s and RSS do not depend on load.")
+    verdict = (
+        "the machine was shared: wall times and rates below are pessimistic, CPU-bound "
+        "figures (scale) most of all"
+        if worst >= 15
+        else "the machine was otherwise mostly idle"
+    )
+    return (
+        f"CPU used by processes outside the benchmark (share of all cores): {parts}; "
+        f"{verdict}. Request counts, 429s and RSS do not depend on load."
+    )
 
 
 def not_done(res: dict[str, Any]) -> list[str]:
@@ -60,21 +67,25 @@ def not_done(res: dict[str, Any]) -> list[str]:
     sizes = res.get("scale", {}).get("sizes", [])
     for n in (1000, 10000, 100000):
         if n not in sizes:
-            left.append(f"scale and memory at {n:,} pages: not run in this suite run "
-                        f"(`python -m bench.scale --sizes {n}`)")
+            left.append(
+                f"scale and memory at {n:,} pages: not run in this suite run "
+                f"(`python -m bench.scale --sizes {n}`)"
+            )
     rp = res.get("replay")
     if rp and not rp.get("available"):
         left.append("replay: `notion-sync replay` is not available in this build")
     return left
 
 
-
 def render_markdown(res: dict[str, Any]) -> str:
     lines = ["# notion-sync benchmark results", ""]
     m = res["machine"]
-    lines += [f"Run {res['started_at']} → {res['finished_at']} "
-              f"({res['mode']}), {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, "
-              f"Python {m['python']}, Node {m['node']}. Raw figures: `results.json`.", ""]
+    lines += [
+        f"Run {res['started_at']} → {res['finished_at']} "
+        f"({res['mode']}), {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, "
+        f"Python {m['python']}, Node {m['node']}. Raw figures: `results.json`.",
+        "",
+    ]
     note = res.get("conditions_note") or conditions_note(res)
     if note:
         lines += [f"**Conditions.** {note}", ""]
@@ -85,34 +96,39 @@ def render_markdown(res: dict[str, Any]) -> str:
     rl = res.get("ratelimit")
     if rl:
         f, t, s = rl["figures"], rl["targets"], rl["sandbox"]
-        lines += ["## Rate-limit utilisation", "",
-                  f"Sandbox: {s['pages']} pages (seed {s['seed']}), limit {s['rate']} req/s "
-                  f"(burst {s['burst']}), latency {s['latency_ms']} ± {s['latency_jitter_ms']} ms;"
-                  f" notion-sync configured with the same rate and burst. "
-                  f"{_load_line(rl['run']['load'])}.", "",
-                  "| figure | target | measured | verdict |", "| --- | --- | --- | --- |",
-                  f"| achieved req/s ÷ limit (from first request to exit) | ≥ "
-                  f"{t['utilisation_min']} | {f['utilisation']} "
-                  f"({f['achieved_rps_after_first_request']} req/s) | "
-                  f"{_ok(f['utilisation'], t['utilisation_min'], at_most=False)} |",
-                  f"| achieved req/s ÷ limit (whole run, start-up included) | — | "
-                  f"{f['utilisation_whole_run']} | — |",
-                  f"| median 1-s rate in steady state ÷ limit | — | "
-                  f"{f['utilisation_steady_median']} | — |",
-                  f"| 429s received in steady state (after the first 5 s of traffic) | "
-                  f"{t['rate_limited_max']} | {f.get('rate_limited_steady', '—')} | "
-                  f"{_ok(f.get('rate_limited_steady'), t['rate_limited_max'], at_most=True)} |",
-                  f"| 429s received, whole run | — | {f['rate_limited']} "
-                  f"({f.get('rate_limited_first_5s', '—')} in the first 5 s) | — |",
-                  f"| requests sent ÷ minimum | ≤ {t['requests_ratio_max']} | "
-                  f"{f['requests_ratio']} ({f['requests_sent']} / {f['minimum_requests']}) | "
-                  f"{_ok(f['requests_ratio'], t['requests_ratio_max'], at_most=True)} |",
-                  f"| wall ÷ (minimum ÷ limit), start-up included | ≤ {t['wall_ratio_max']} | "
-                  f"{f['wall_ratio']} ({rl['run']['wall_s']} s / {f['ideal_wall_s']} s) | "
-                  f"{_ok(f['wall_ratio'], t['wall_ratio_max'], at_most=True)} |",
-                  f"| start-up (run start → first Notion request) | — | {f['startup_s']} s | — |",
-                  f"| failures | 0 | {f['failures']} | "
-                  f"{_ok(f['failures'], 0, at_most=True)} |", ""]
+        lines += [
+            "## Rate-limit utilisation",
+            "",
+            f"Sandbox: {s['pages']} pages (seed {s['seed']}), limit {s['rate']} req/s "
+            f"(burst {s['burst']}), latency {s['latency_ms']} ± {s['latency_jitter_ms']} ms;"
+            f" notion-sync configured with the same rate and burst. "
+            f"{_load_line(rl['run']['load'])}.",
+            "",
+            "| figure | target | measured | verdict |",
+            "| --- | --- | --- | --- |",
+            f"| achieved req/s ÷ limit (from first request to exit) | ≥ "
+            f"{t['utilisation_min']} | {f['utilisation']} "
+            f"({f['achieved_rps_after_first_request']} req/s) | "
+            f"{_ok(f['utilisation'], t['utilisation_min'], at_most=False)} |",
+            f"| achieved req/s ÷ limit (whole run, start-up included) | — | "
+            f"{f['utilisation_whole_run']} | — |",
+            f"| median 1-s rate in steady state ÷ limit | — | "
+            f"{f['utilisation_steady_median']} | — |",
+            f"| 429s received in steady state (after the first 5 s of traffic) | "
+            f"{t['rate_limited_max']} | {f.get('rate_limited_steady', '—')} | "
+            f"{_ok(f.get('rate_limited_steady'), t['rate_limited_max'], at_most=True)} |",
+            f"| 429s received, whole run | — | {f['rate_limited']} "
+            f"({f.get('rate_limited_first_5s', '—')} in the first 5 s) | — |",
+            f"| requests sent ÷ minimum | ≤ {t['requests_ratio_max']} | "
+            f"{f['requests_ratio']} ({f['requests_sent']} / {f['minimum_requests']}) | "
+            f"{_ok(f['requests_ratio'], t['requests_ratio_max'], at_most=True)} |",
+            f"| wall ÷ (minimum ÷ limit), start-up included | ≤ {t['wall_ratio_max']} | "
+            f"{f['wall_ratio']} ({rl['run']['wall_s']} s / {f['ideal_wall_s']} s) | "
+            f"{_ok(f['wall_ratio'], t['wall_ratio_max'], at_most=True)} |",
+            f"| start-up (run start → first Notion request) | — | {f['startup_s']} s | — |",
+            f"| failures | 0 | {f['failures']} | {_ok(f['failures'], 0, at_most=True)} |",
+            "",
+        ]
         lines += _per_endpoint(rl["run"]["by_endpoint"], rl["minimum_requests"])
         fails = _failure_lines("rate-limit run", rl["run"])
         if fails:
@@ -123,13 +139,17 @@ def render_markdown(res: dict[str, Any]) -> str:
     sc = res.get("scale")
     if sc:
         t = sc["targets"]
-        lines += ["## Scale and memory", "",
-                  "High limit (1000 req/s, burst 200), no latency, Markdown only. Peak RSS "
-                  "sampled every 0.25 s per process.", "",
-                  "| pages | wall s | start-up s | ms/page | ms/page after start-up | requests"
-                  " ÷ minimum | peak RSS run / worker / broker (MB) | RSS ≤ "
-                  f"{t['peak_rss_mb_max']:g} MB | failures | machine load |",
-                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            "## Scale and memory",
+            "",
+            "High limit (1000 req/s, burst 200), no latency, Markdown only. Peak RSS "
+            "sampled every 0.25 s per process.",
+            "",
+            "| pages | wall s | start-up s | ms/page | ms/page after start-up | requests"
+            " ÷ minimum | peak RSS run / worker / broker (MB) | RSS ≤ "
+            f"{t['peak_rss_mb_max']:g} MB | failures | machine load |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for r in sc["runs"]:
             f = r["figures"]
             rss = f["peak_rss_mb"]
@@ -138,14 +158,18 @@ def render_markdown(res: dict[str, Any]) -> str:
                 f"{f['ms_per_page_after_startup']} | {f.get('requests_ratio', '—')} | "
                 f"{rss.get('run')} / {rss.get('worker')} / {rss.get('broker')} | "
                 f"{_ok(f['peak_rss_mb_max'], t['peak_rss_mb_max'], at_most=True)} | "
-                f"{f['failures']} | {_load_line(r['run']['load'])} |")
+                f"{f['failures']} | {_load_line(r['run']['load'])} |"
+            )
         lines.append("")
         s = sc["summary"]
         if "time_ratio_10k_1k" in s:
-            lines += [f"Time 10k ÷ 1k: **{s['time_ratio_10k_1k']}** (target ≤ "
-                      f"{t['time_ratio_10k_1k_max']}: "
-                      f"{_ok(s['time_ratio_10k_1k'], t['time_ratio_10k_1k_max'], at_most=True)});"
-                      f" after start-up {s['time_ratio_10k_1k_after_startup']}.", ""]
+            lines += [
+                f"Time 10k ÷ 1k: **{s['time_ratio_10k_1k']}** (target ≤ "
+                f"{t['time_ratio_10k_1k_max']}: "
+                f"{_ok(s['time_ratio_10k_1k'], t['time_ratio_10k_1k_max'], at_most=True)});"
+                f" after start-up {s['time_ratio_10k_1k_after_startup']}.",
+                "",
+            ]
         extra = [f"- {note}" for note in sc.get("notes", [])]
         for r in sc["runs"]:
             extra += _failure_lines(f"{r['pages']:,} pages", r["run"])
@@ -158,32 +182,42 @@ def render_markdown(res: dict[str, Any]) -> str:
         if not rp.get("measured"):
             lines += [rp.get("note", "not measured"), ""]
         else:
-            lines += [f"Re-render of the {rp['pages']:,}-page export ({rp['pages_exported']:,} "
-                      "pages exported) from the retained entities topic, embedded broker still "
-                      "up, by `notion-sync replay --latest`.", "",
-                      "| format | wall s (process) | replay's own time s | pages/s (process wall) "
-                      "| files written | Notion requests (target 0)"
-                      " | read from topic | peak RSS MB |",
-                      "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+            lines += [
+                f"Re-render of the {rp['pages']:,}-page export ({rp['pages_exported']:,} "
+                "pages exported) from the retained entities topic, embedded broker still "
+                "up, by `notion-sync replay --latest`.",
+                "",
+                "| format | wall s (process) | replay's own time s | pages/s (process wall) "
+                "| files written | Notion requests (target 0)"
+                " | read from topic | peak RSS MB |",
+                "| --- | --- | --- | --- | --- | --- | --- | --- |",
+            ]
             for fmt, f in rp["formats"].items():
-                lines.append(f"| {fmt} | {f['wall_s']} | {f.get('render_s_reported')} | "
-                             f"{f['pages_per_s']} | "
-                             f"{f['files_written']} | {f['notion_requests']} | "
-                             f"{'yes' if f['from_topic'] else 'no (disk store)'} | "
-                             f"{f['peak_rss_mb']} |")
+                lines.append(
+                    f"| {fmt} | {f['wall_s']} | {f.get('render_s_reported')} | "
+                    f"{f['pages_per_s']} | "
+                    f"{f['files_written']} | {f['notion_requests']} | "
+                    f"{'yes' if f['from_topic'] else 'no (disk store)'} | "
+                    f"{f['peak_rss_mb']} |"
+                )
             lines.append("")
     pe = res.get("peers")
     if pe:
         s = pe["sandbox"]
-        lines += ["## Peers, side by side", "",
-                  f"One sandbox: {s['pages']} pages (seed {s['seed']}), limit {s['rate']} req/s "
-                  f"(burst {s['burst']}), latency {s['latency_ms']} ± {s['latency_jitter_ms']} ms,"
-                  f" stats reset between tools. Versions: "
-                  + ", ".join(f"{k} {v}" for k, v in pe["versions"].items()) + ".", "",
-                  "| tool | wall s | requests | 429s | failures | pages exported | "
-                  "notion-sync wall ÷ tool | notion-sync requests ÷ tool | notion-sync s/page ÷ "
-                  "tool | whole workspace | databases | comments | pages not in search |",
-                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            "## Peers, side by side",
+            "",
+            f"One sandbox: {s['pages']} pages (seed {s['seed']}), limit {s['rate']} req/s "
+            f"(burst {s['burst']}), latency {s['latency_ms']} ± {s['latency_jitter_ms']} ms,"
+            f" stats reset between tools. Versions: "
+            + ", ".join(f"{k} {v}" for k, v in pe["versions"].items())
+            + ".",
+            "",
+            "| tool | wall s | requests | 429s | failures | pages exported | "
+            "notion-sync wall ÷ tool | notion-sync requests ÷ tool | notion-sync s/page ÷ "
+            "tool | whole workspace | databases | comments | pages not in search |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for name, tool in pe["tools"].items():
             ratio = tool.get("notion_sync_ratio", {})
             cap = tool["capabilities"]
@@ -193,10 +227,16 @@ def render_markdown(res: dict[str, Any]) -> str:
                 f"{tool['rate_limited']} | {fails} | {tool['pages_exported']} | "
                 f"{ratio.get('wall', '—')} | {ratio.get('requests', '—')} | "
                 f"{ratio.get('wall_per_page', '—')} | {cap['whole_workspace']} | "
-                f"{cap['databases']} | {cap['comments']} | {cap['pages_not_in_search']} |")
+                f"{cap['databases']} | {cap['comments']} | {cap['pages_not_in_search']} |"
+            )
         mins = pe["minimum_requests"]
-        lines += ["", "Minimum requests on this workspace: "
-                  + "; ".join(f"{k}: {v['total']}" for k, v in mins.items()) + ".", ""]
+        lines += [
+            "",
+            "Minimum requests on this workspace: "
+            + "; ".join(f"{k}: {v['total']}" for k, v in mins.items())
+            + ".",
+            "",
+        ]
         for note in pe.get("notes", []):
             lines.append(f"- {note}")
         lines.append("")
@@ -208,15 +248,22 @@ def render_markdown(res: dict[str, Any]) -> str:
 
 def _failure_lines(label: str, run: dict[str, Any]) -> list[str]:
     """Non-2xx answers (other than 404 for unshared pages and 429) and failed documents."""
-    odd = {f"{ep} → {st}": n for ep, sts in run["by_endpoint"].items() for st, n in sts.items()
-           if not (st.startswith("2") or st in ("404", "429"))}
+    odd = {
+        f"{ep} → {st}": n
+        for ep, sts in run["by_endpoint"].items()
+        for st, n in sts.items()
+        if not (st.startswith("2") or st in ("404", "429"))
+    }
     lines = []
     if odd:
-        lines.append(f"- {label}: unexpected answers " + ", ".join(
-            f"`{k}` ×{n}" for k, n in sorted(odd.items())))
+        lines.append(
+            f"- {label}: unexpected answers "
+            + ", ".join(f"`{k}` ×{n}" for k, n in sorted(odd.items()))
+        )
     for doc in run.get("failed_samples", []):
-        lines.append(f"- {label}: failed {doc.get('kind')} `{doc.get('id')}`: "
-                     f"{str(doc.get('reason'))[:160]}")
+        lines.append(
+            f"- {label}: failed {doc.get('kind')} `{doc.get('id')}`: {str(doc.get('reason'))[:160]}"
+        )
     return lines
 
 
@@ -245,18 +292,31 @@ def render_plots(res: dict[str, Any], out: Path) -> list[str]:
         ax.axhline(limit, color="red", ls="--", label=f"limit {limit:g} req/s")
         r429 = [(t, n) for t, n in zip(ser["t"], ser["rate_limited"], strict=False) if n]
         if r429:
-            ax.scatter([t for t, _ in r429], [limit for _ in r429], marker="x", color="black",
-                       label="429 received", zorder=3)
+            ax.scatter(
+                [t for t, _ in r429],
+                [limit for _ in r429],
+                marker="x",
+                color="black",
+                label="429 received",
+                zorder=3,
+            )
         pe = res.get("peers")
         if pe:
             for name in ("notion-to-md", "notion2md"):
                 ps = pe["tools"][name]["rps_series"]
-                ax.plot(ps["t"], ps["rps"], lw=0.9, alpha=0.7,
-                        label=f"{name} req/s ({pe['sandbox']['pages']} pages)")
+                ax.plot(
+                    ps["t"],
+                    ps["rps"],
+                    lw=0.9,
+                    alpha=0.7,
+                    label=f"{name} req/s ({pe['sandbox']['pages']} pages)",
+                )
         ax.set_xlabel("seconds since start")
         ax.set_ylabel("requests per second")
-        ax.set_title(f"Requests/s vs limit ({rl['sandbox']['pages']} pages, "
-                     f"{rl['sandbox']['latency_ms']:g} ms latency)")
+        ax.set_title(
+            f"Requests/s vs limit ({rl['sandbox']['pages']} pages, "
+            f"{rl['sandbox']['latency_ms']:g} ms latency)"
+        )
         ax.set_ylim(bottom=0, top=limit * 1.4)
         ax.legend(loc="lower right", fontsize=8)
         ax.grid(alpha=0.3)
@@ -274,8 +334,13 @@ def render_plots(res: dict[str, Any], out: Path) -> list[str]:
         a1.set_xlabel("workspace pages")
         a1.set_ylabel("seconds")
         ax2 = a1.twinx()
-        ax2.plot(sizes, [r["figures"]["ms_per_page"] for r in sc["runs"]], "s--", color="C1",
-                 label="ms per page")
+        ax2.plot(
+            sizes,
+            [r["figures"]["ms_per_page"] for r in sc["runs"]],
+            "s--",
+            color="C1",
+            label="ms per page",
+        )
         ax2.set_ylabel("ms per page")
         ax2.set_ylim(bottom=0)
         from matplotlib.ticker import ScalarFormatter
@@ -289,8 +354,9 @@ def render_plots(res: dict[str, Any], out: Path) -> list[str]:
         ax2.legend(loc="lower right", fontsize=8)
         a1.grid(alpha=0.3)
         for role in ("run", "worker", "broker"):
-            a2.plot(sizes, [r["figures"]["peak_rss_mb"].get(role) for r in sc["runs"]], "o-",
-                    label=role)
+            a2.plot(
+                sizes, [r["figures"]["peak_rss_mb"].get(role) for r in sc["runs"]], "o-", label=role
+            )
         a2.axhline(sc["targets"]["peak_rss_mb_max"], color="red", ls="--", label="100 MB budget")
         a2.set_xscale("log")
         a2.set_xlabel("workspace pages")

@@ -33,15 +33,28 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def run_suite(sizes: list[int], *, quick: bool = False, only: tuple[str, ...] = STAGES,
-              out: Path = RESULTS, merge: bool = False, rl_pages: int = 1000,
-              peer_pages: int = 200, replay_pages: int = 10000) -> dict[str, Any]:
+def run_suite(
+    sizes: list[int],
+    *,
+    quick: bool = False,
+    only: tuple[str, ...] = STAGES,
+    out: Path = RESULTS,
+    merge: bool = False,
+    rl_pages: int = 1000,
+    peer_pages: int = 200,
+    replay_pages: int = 10000,
+) -> dict[str, Any]:
     path = out / "results.json"
     res: dict[str, Any] = {}
     if merge and path.exists():
         res = json.loads(path.read_text())
-    res.update({"mode": "quick" if quick else "full", "machine": machine(),
-                "started_at": res.get("started_at") if merge and res else _now()})
+    res.update(
+        {
+            "mode": "quick" if quick else "full",
+            "machine": machine(),
+            "started_at": res.get("started_at") if merge and res else _now(),
+        }
+    )
     if quick:
         sizes, rl_pages, peer_pages, replay_pages = [20, 50], 30, 20, 50
     stage_runs: dict[str, Any] = res.setdefault("stage_times", {})
@@ -55,8 +68,11 @@ def run_suite(sizes: list[int], *, quick: bool = False, only: tuple[str, ...] = 
             reuse = "replay" in only and replay_pages in sizes and replay_available()
             res["scale"] = bench_scale(sizes, replay_at=replay_pages if reuse else None)
             if reuse:
-                res["replay"] = next(r["run"].pop("after") for r in res["scale"]["runs"]
-                                     if r["pages"] == replay_pages)
+                res["replay"] = next(
+                    r["run"].pop("after")
+                    for r in res["scale"]["runs"]
+                    if r["pages"] == replay_pages
+                )
         elif stage == "replay":
             if res.get("replay", {}).get("pages") != replay_pages or "scale" not in only:
                 res["replay"] = bench_replay(replay_pages)
@@ -99,8 +115,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--ratelimit-pages", type=int, default=1000)
     ap.add_argument("--peer-pages", type=int, default=200)
-    ap.add_argument("--combine", type=Path, nargs="+", metavar="DIR",
-                    help="merge the results.json of DIRs into --out instead of running")
+    ap.add_argument(
+        "--combine",
+        type=Path,
+        nargs="+",
+        metavar="DIR",
+        help="merge the results.json of DIRs into --out instead of running",
+    )
     ap.add_argument("--note", action="append", default=[], help="with --combine: a run note")
     args = ap.parse_args(argv)
     if args.combine:
@@ -111,9 +132,15 @@ def main(argv: list[str] | None = None) -> None:
     unknown = set(only) - set(STAGES)
     if unknown:
         ap.error(f"unknown stage(s) {sorted(unknown)}; choose from {STAGES}")
-    run_suite([int(s) for s in args.sizes.split(",")], quick=args.quick, only=only,
-              out=args.out, merge=args.merge, rl_pages=args.ratelimit_pages,
-              peer_pages=args.peer_pages)
+    run_suite(
+        [int(s) for s in args.sizes.split(",")],
+        quick=args.quick,
+        only=only,
+        out=args.out,
+        merge=args.merge,
+        rl_pages=args.ratelimit_pages,
+        peer_pages=args.peer_pages,
+    )
     print(f"[bench] results in {args.out}/results.md", flush=True)
 
 

@@ -29,8 +29,9 @@ from bench.replay import measure_replay, summarise
 TARGETS = {"time_ratio_10k_1k_max": 11.0, "peak_rss_mb_max": 100.0}
 
 
-def bench_scale_one(pages: int, *, with_minimum: bool = True,
-                    replay: bool = False) -> dict[str, Any]:
+def bench_scale_one(
+    pages: int, *, with_minimum: bool = True, replay: bool = False
+) -> dict[str, Any]:
     """One size; with ``replay``, the replay benchmark runs on this export afterwards."""
     with sandbox(pages, rate=HIGH_RATE, burst=HIGH_BURST) as sb, workdir("scale") as work:
 
@@ -39,9 +40,16 @@ def bench_scale_one(pages: int, *, with_minimum: bool = True,
             exported = manifest["counts"]["documents"].get("page", 0)
             return summarise(pages, exported, measure_replay(sb, env, out, exported))
 
-        run = run_notion_sync(sb, work, rate=HIGH_RATE, burst=HIGH_BURST, concurrency=16,
-                              task_concurrency=32, timeout=3600,
-                              after=after if replay else None)
+        run = run_notion_sync(
+            sb,
+            work,
+            rate=HIGH_RATE,
+            burst=HIGH_BURST,
+            concurrency=16,
+            task_concurrency=32,
+            timeout=3600,
+            after=after if replay else None,
+        )
         manifest = sb.manifest() if with_minimum else None
         sandbox_cfg = sb.config()
     result: dict[str, Any] = {"pages": pages, "sandbox": sandbox_cfg, "run": run}
@@ -53,7 +61,8 @@ def bench_scale_one(pages: int, *, with_minimum: bool = True,
         "pages_exported": run["pages_exported"],
         "ms_per_page": round(1000 * run["wall_s"] / exported, 2),
         "ms_per_page_after_startup": round(
-            1000 * (run["wall_s"] - (run["first_request_after_s"] or 0)) / exported, 2),
+            1000 * (run["wall_s"] - (run["first_request_after_s"] or 0)) / exported, 2
+        ),
         "requests_sent": run["requests_sandbox"],
         "peak_rss_mb": notion_sync_rss,
         "peak_rss_mb_max": max(notion_sync_rss.values(), default=math.nan),
@@ -75,10 +84,18 @@ def bench_scale(sizes: list[int], replay_at: int | None = None) -> dict[str, Any
     if 1000 in by_size and 10000 in by_size:
         summary["time_ratio_10k_1k"] = round(by_size[10000]["wall_s"] / by_size[1000]["wall_s"], 2)
         summary["time_ratio_10k_1k_after_startup"] = round(
-            by_size[10000]["ms_per_page_after_startup"] * by_size[10000]["pages_exported"]
-            / (by_size[1000]["ms_per_page_after_startup"] * by_size[1000]["pages_exported"]), 2)
-    return {"benchmark": "scale", "sizes": sizes, "runs": runs, "summary": summary,
-            "targets": TARGETS}
+            by_size[10000]["ms_per_page_after_startup"]
+            * by_size[10000]["pages_exported"]
+            / (by_size[1000]["ms_per_page_after_startup"] * by_size[1000]["pages_exported"]),
+            2,
+        )
+    return {
+        "benchmark": "scale",
+        "sizes": sizes,
+        "runs": runs,
+        "summary": summary,
+        "targets": TARGETS,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -86,8 +103,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--sizes", default="1000,10000")
     args = ap.parse_args(argv)
     result = bench_scale([int(s) for s in args.sizes.split(",")])
-    print(json.dumps({"summary": result["summary"],
-                      "runs": [r["figures"] for r in result["runs"]]}, indent=2))
+    print(
+        json.dumps(
+            {"summary": result["summary"], "runs": [r["figures"] for r in result["runs"]]}, indent=2
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -40,13 +40,22 @@ def main() -> None:
     exported, failures = 0, []
     for page_id in ids:
         try:
-            MarkdownExporter(block_id=page_id, output_path=out_dir, unzipped=True,
-                             token=token).export()
+            MarkdownExporter(
+                block_id=page_id, output_path=out_dir, unzipped=True, token=token
+            ).export()
             exported += 1
         except Exception as exc:  # a peer's failure is a measurement, not a crash
             failures.append({"id": page_id, "error": f"{type(exc).__name__}: {exc}"[:200]})
-    print(json.dumps({"pages_found": len(ids), "pages_exported": exported,
-                      "failures": len(failures), "failure_samples": failures[:5]}))
+    print(
+        json.dumps(
+            {
+                "pages_found": len(ids),
+                "pages_exported": exported,
+                "failures": len(failures),
+                "failure_samples": failures[:5],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
