@@ -25,7 +25,7 @@ from rich.console import Console
 from notion_sync.cli.common import Broker, CliContext, broker_option, fail, resolve_broker
 from notion_sync.cli.follow import follow_export, print_outcome
 from notion_sync.cli.request import format_option, parse_formats
-from notion_sync.config import DEFAULT_TOKEN_REF, Settings
+from notion_sync.config import DEFAULT_TOKEN_REF, Settings, resolve_token
 from notion_sync.errors import NotionSyncError
 from notion_sync.status import ExportView, fold, read_events
 from producers.request import build_request, publish_request
@@ -174,6 +174,8 @@ def run(
             include_comments=not no_comments,
             download_external=download_external,
         )
+        # The worker is our child with our environment: a missing token is known now.
+        resolve_token(settings.notion, token_ref)
         resolved = resolve_broker(settings)
         env = {"NOTION_SYNC_NOTION__BASE_URL": settings.notion.base_url}
         view = run_export(

@@ -62,3 +62,13 @@ def test_broker_status_when_none_runs(tmp_path: Path, monkeypatch: pytest.Monkey
     assert CliRunner().invoke(main, ["broker", "stop"]).output.strip() == (
         "no embedded broker was running"
     )
+
+
+def test_run_refuses_a_token_ref_it_cannot_resolve(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["run", "--broker", "kafka://127.0.0.1:1", "--out", str(tmp_path), "--token-ref", "acme"],
+    )
+    assert result.exit_code == 2
+    assert "unknown token ref 'acme'" in result.output
+    assert "NOTION_SYNC_TOKEN_ACME" in result.output
