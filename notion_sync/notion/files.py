@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from notion_sync import metrics
 from notion_sync.errors import NotionError
 from sinks.document import FileRef
 from sinks.store import FileStore
@@ -106,6 +107,8 @@ async def download_files(
             problems.append(f"file {link.name!r} of {link.owner_id}: HTTP {status}")
             continue
         sha = store.put(body)
+        metrics.FILES_DOWNLOADED.inc()
+        metrics.FILE_BYTES.inc(len(body))
         refs[link.url] = FileRef(
             sha256=sha, name=link.name, size=len(body), content_type=content_type
         )

@@ -80,3 +80,28 @@ async def test_external_files_stay_links_unless_asked(
         await gateway.aclose()
     assert collected.doc is not None
     assert all("__files/" in url for url in collected.doc["files"])
+
+
+async def test_downloads_are_counted_in_metrics(sandbox_factory: Factory, tmp_path: Path) -> None:
+    from notion_sync import metrics
+
+    before = metrics.FILES_DOWNLOADED._value.get(), metrics.FILE_BYTES._value.get()
+    sb = await sandbox_factory(pages=20)
+    gateway = NotionGateway(
+        NotionSettings(base_url=sb.base_url, rate=1000, burst=100), sb.token, "sandbox"
+    )
+    try:
+        collected = await collect_page(
+            gateway,
+            _page_with_hosted_file(sb),
+            None,
+            FileStore(tmp_path),
+            include_comments=False,
+            download_external=False,
+        )
+    finally:
+        await gateway.aclose()
+    assert collected.doc is not None
+    sizes = [ref["size"] for ref in collected.doc["files"].values()]
+    assert metrics.FILES_DOWNLOADED._value.get() - before[0] == len(sizes) > 0
+    assert metrics.FILE_BYTES._value.get() - before[1] == sum(sizes)
