@@ -7,13 +7,12 @@ end as it is now (``status``) or on until told to stop (``--follow``).
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from notion_sync.errors import BrokerError, SchemaError
+from notion_sync.errors import SchemaError
+from notion_sync.topic_reader import read_topic
 from schemas import Decoded, decode
 
 __all__ = ["ExportView", "fold", "read_events"]
@@ -90,59 +89,14 @@ def read_events(
     stop: Callable[[], bool] = lambda: False,
     timeout: float = 10.0,
 ) -> Iterator[Decoded]:
-    """Every decodable event on ``topic`` from the beginning.
-
-    Without ``follow`` it ends at the end offsets seen when it started; with it,
-    it goes on until ``stop()`` is true.
-    """
-    from confluent_kafka import Consumer, KafkaException, TopicPartition
-
-    consumer = Consumer(
-        {
-            "bootstrap.servers": bootstrap,
-            "group.id": f"notion-sync-reader-{uuid.uuid4().hex}",
-            "enable.auto.commit": False,
-            "auto.offset.reset": "earliest",
-            "log_level": 3,
-        }
-    )
-    try:
+    """Every decodable event on ``topic`` from the beginning (see :func:`read_topic`)."""
+    for _partition, _offset, _key, value in read_topic(
+        bootstrap, topic, follow=follow, stop=stop, timeout=timeout
+    ):
         try:
-            metadata = consumer.list_topics(topic, timeout=timeout)
-        except KafkaException as exc:
-            raise BrokerError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
-        topic_meta = metadata.topics.get(topic)
-        if topic_meta is None or topic_meta.error is not None or not topic_meta.partitions:
-            return
-        partitions = [TopicPartition(topic, p, 0) for p in sorted(topic_meta.partitions)]
-        ends: dict[int, int] = {}
-        for tp in partitions:
-            low, high = consumer.get_watermark_offsets(tp, timeout=timeout)
-            tp.offset = low
-            if high > low:
-                ends[tp.partition] = high
-        consumer.assign(partitions)
-        deadline = time.monotonic() + timeout
-        while follow or ends:
-            if follow and stop():
-                return
-            message = consumer.poll(0.2)
-            if message is None:
-                if not follow and time.monotonic() > deadline:
-                    raise BrokerError(f"timed out reading {topic} at {bootstrap}")
-                continue
-            deadline = time.monotonic() + timeout
-            if message.error():
-                continue
-            partition, offset = message.partition(), message.offset() or 0
-            if not follow and partition in ends and offset + 1 >= ends[partition]:
-                del ends[partition]
-            try:
-                yield decode(message.value())
-            except SchemaError:
-                continue
-    finally:
-        consumer.close()
+            yield decode(value)
+        except SchemaError:
+            continue
 
 
 def latest(views: dict[str, ExportView]) -> list[ExportView]:

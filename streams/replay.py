@@ -35,8 +35,9 @@ from typing import Any
 
 import orjson
 
-from notion_sync.errors import BrokerError, ConfigError, NotionSyncError, SchemaError
+from notion_sync.errors import ConfigError, NotionSyncError, SchemaError
 from notion_sync.status import read_events
+from notion_sync.topic_reader import read_topic
 from schemas import Decoded, decode
 from sinks.export import RenderReport, render_export, workspace_name
 from sinks.manifest import build_manifest
@@ -173,53 +174,12 @@ class ReplayResult:
 
 def _entities(bootstrap: str, topic: str, deadline: float) -> Iterator[tuple[Decoded, int]]:
     """Every decodable record of ``topic`` up to its current end, with its size in bytes."""
-    from confluent_kafka import Consumer, KafkaException, TopicPartition
-
-    consumer = Consumer(
-        {
-            "bootstrap.servers": bootstrap,
-            "group.id": f"notion-sync-replay-{uuid.uuid4().hex}",  # never joined: assign() only
-            "enable.auto.commit": False,
-            "enable.auto.offset.store": False,
-            "auto.offset.reset": "earliest",
-            "log_level": 3,
-        }
-    )
-    try:
-        left = max(0.1, deadline - time.monotonic())
+    timeout = max(0.1, deadline - time.monotonic())
+    for _partition, _offset, _key, value in read_topic(bootstrap, topic, timeout=timeout):
         try:
-            meta = consumer.list_topics(topic, timeout=left).topics.get(topic)
-        except KafkaException as exc:
-            raise BrokerError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
-        if meta is None or meta.error is not None or not meta.partitions:
-            raise TopicIncomplete(f"topic {topic} does not exist on {bootstrap}")
-        ends: dict[int, int] = {}
-        assigned = []
-        for partition in sorted(meta.partitions):
-            tp = TopicPartition(topic, partition)
-            low, high = consumer.get_watermark_offsets(tp, timeout=left)
-            if low is not None and high is not None and high > low:
-                ends[partition] = high
-                assigned.append(TopicPartition(topic, partition, low))
-        if not assigned:
-            return
-        consumer.assign(assigned)
-        while ends:
-            if time.monotonic() > deadline:
-                raise BrokerError(f"timed out reading {topic} at {bootstrap}")
-            for message in consumer.consume(500, 0.5):
-                if message.error():
-                    continue
-                partition, offset = message.partition(), message.offset()
-                if partition in ends and offset is not None and offset + 1 >= ends[partition]:
-                    del ends[partition]
-                value = message.value() or b""
-                try:
-                    yield decode(value), len(value)
-                except SchemaError:
-                    continue
-    finally:
-        consumer.close()
+            yield decode(value), len(value)
+        except SchemaError:
+            continue
 
 
 def replay_from_topic(

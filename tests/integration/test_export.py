@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka.admin import AdminClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from notion_sync.topic_reader import read_topic
 from sinks.store import DocumentStore
 from streams.fetcher import STATE_DIR
 from tests.fixtures.pipeline import Pipeline, PipelineFactory
@@ -99,37 +100,14 @@ def _without_signatures(obj: Any) -> Any:
 
 
 def _all_bytes(pipeline: Pipeline) -> list[bytes]:
-    consumer = Consumer(
-        {
-            "bootstrap.servers": pipeline.broker.bootstrap,
-            "group.id": "scan",
-            "enable.auto.commit": False,
-            "log_level": 3,
-        }
-    )
+    """Every key and value on every topic of this pipeline (changelogs included)."""
+    admin = AdminClient({"bootstrap.servers": pipeline.broker.bootstrap, "log_level": 0})
+    topics = [t for t in admin.list_topics(timeout=10).topics if pipeline.prefix in t]
+    assert len(topics) >= 5
     chunks: list[bytes] = []
-    try:
-        topics = [t for t in consumer.list_topics(timeout=10).topics if pipeline.prefix in t]
-        assert len(topics) >= 5
-        for topic in topics:
-            meta = consumer.list_topics(topic, timeout=10).topics[topic]
-            for partition in meta.partitions:
-                low, high = consumer.get_watermark_offsets(
-                    TopicPartition(topic, partition), timeout=10
-                )
-                if high <= low:
-                    continue
-                consumer.assign([TopicPartition(topic, partition, low)])
-                seen = low
-                while seen < high:
-                    message = consumer.poll(5)
-                    assert message is not None, f"{topic}[{partition}] stopped at {seen}/{high}"
-                    if message.error():
-                        continue
-                    chunks += [message.key() or b"", message.value() or b""]
-                    seen = message.offset() + 1
-    finally:
-        consumer.close()
+    for topic in topics:
+        for _partition, _offset, key, value in read_topic(pipeline.broker.bootstrap, topic):
+            chunks += [key or b"", value]
     return chunks
 
 
@@ -167,32 +145,12 @@ def test_two_workers_share_the_work_and_write_each_document_once(
     assert second.process.poll() is None and first.process.poll() is None
 
 
-def _latest_values(pipeline: Pipeline, topic: str) -> dict[bytes, bytes | None]:
-    """The last value of every key on a changelog topic (None for a tombstone)."""
-    consumer = Consumer(
-        {
-            "bootstrap.servers": pipeline.broker.bootstrap,
-            "group.id": "changelog-scan",
-            "enable.auto.commit": False,
-            "log_level": 3,
-        }
-    )
-    latest: dict[bytes, bytes | None] = {}
-    try:
-        meta = consumer.list_topics(topic, timeout=10).topics[topic]
-        for partition in meta.partitions:
-            low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
-            consumer.assign([TopicPartition(topic, partition, low)])
-            seen = low
-            while seen < high:
-                message = consumer.poll(5)
-                assert message is not None
-                if not message.error():
-                    latest[message.key()] = message.value()
-                    seen = message.offset() + 1
-    finally:
-        consumer.close()
-    return latest
+def _latest_values(pipeline: Pipeline, topic: str) -> dict[bytes, bytes]:
+    """The last value of every key on a changelog topic (empty bytes for a tombstone)."""
+    return {
+        key or b"": value
+        for _partition, _offset, key, value in read_topic(pipeline.broker.bootstrap, topic)
+    }
 
 
 def test_ended_exports_leave_no_per_document_state(
