@@ -51,7 +51,7 @@ def _broker_pid(state_dir: Path) -> list[int]:
 
 def _children(pid: int) -> list[int]:
     try:
-        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
+        return [c.pid for c in psutil.Process(pid).children()]
     except psutil.Error:
         return []
 
@@ -102,6 +102,7 @@ def run_notion_sync(
         return {
             "run": [pid] if pid else [],
             "worker": workers,
+            "render": [child for worker in workers for child in _children(worker)],
             "broker": broker,
             "sandbox (not notion-sync)": [sb.proc.pid] if sb.proc else [],
         }

@@ -146,7 +146,7 @@ def render_markdown(res: dict[str, Any]) -> str:
             "sampled every 0.25 s per process.",
             "",
             "| pages | wall s | start-up s | ms/page | ms/page after start-up | requests"
-            " ÷ minimum | peak RSS run / worker / broker (MB) | RSS ≤ "
+            " ÷ minimum | peak RSS run / worker / render / broker (MB) | RSS ≤ "
             f"{t['peak_rss_mb_max']:g} MB | failures | machine load |",
             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
@@ -156,7 +156,8 @@ def render_markdown(res: dict[str, Any]) -> str:
             lines.append(
                 f"| {r['pages']:,} | {f['wall_s']} | {f['startup_s']} | {f['ms_per_page']} | "
                 f"{f['ms_per_page_after_startup']} | {f.get('requests_ratio', '—')} | "
-                f"{rss.get('run')} / {rss.get('worker')} / {rss.get('broker')} | "
+                f"{rss.get('run')} / {rss.get('worker')} / {rss.get('render', '—')} / "
+                f"{rss.get('broker')} | "
                 f"{_ok(f['peak_rss_mb_max'], t['peak_rss_mb_max'], at_most=True)} | "
                 f"{f['failures']} | {_load_line(r['run']['load'])} |"
             )
@@ -353,7 +354,7 @@ def render_plots(res: dict[str, Any], out: Path) -> list[str]:
         a1.legend(loc="upper left", fontsize=8)
         ax2.legend(loc="lower right", fontsize=8)
         a1.grid(alpha=0.3)
-        for role in ("run", "worker", "broker"):
+        for role in ("run", "worker", "render", "broker"):
             a2.plot(
                 sizes, [r["figures"]["peak_rss_mb"].get(role) for r in sc["runs"]], "o-", label=role
             )

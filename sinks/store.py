@@ -21,7 +21,10 @@ import orjson
 
 from sinks.document import Document, IndexEntry
 
-__all__ = ["DocumentStore", "FileStore", "atomic_write", "index_entry"]
+__all__ = ["STATE_DIR", "DocumentStore", "FileStore", "atomic_write", "index_entry"]
+
+#: The folder inside an export's output directory that holds its stores and spool.
+STATE_DIR = ".notion-sync"
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -35,7 +35,7 @@ from notion_sync.notion.documents import (
     collect_users,
     walk_blocks,
 )
-from sinks.store import DocumentStore, FileStore
+from sinks.store import STATE_DIR, DocumentStore, FileStore
 from streams.chunks import document_chunks
 from streams.events import Emitter, now_ms
 from streams.tasks import child_task, scheduled_record
@@ -44,7 +44,6 @@ __all__ = ["Fetcher", "register_fetcher"]
 
 log = logging.getLogger(__name__)
 
-STATE_DIR = ".notion-sync"
 _SEARCH_KINDS = {"page": "page", "data_source": "data_source", "database": "database"}
 
 

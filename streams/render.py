@@ -1,64 +1,69 @@
 """The render agent: once the ledger says every document is in, render the export.
 
 Rendering waits for the whole export because names and links need every
-document's place in the tree. It runs in a thread so the worker keeps
-heartbeating, writes only changed files (atomically), then the manifest, then
-announces ExportCompleted. Rendering again after a crash gives the same bytes.
+document's place in the tree. It runs in a child process
+(:mod:`sinks.render_job`), so the worker's memory does not grow with the
+workspace and its event loop keeps heartbeating; only changed files are written
+(atomically), then the manifest, then ExportCompleted is announced. Rendering
+again after a crash gives the same bytes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
+import sys
 from typing import Any
 
 import faust
 import orjson
 
-from notion_sync import metrics
-from sinks.export import render_export, workspace_name
-from sinks.manifest import build_manifest
-from sinks.store import DocumentStore, FileStore, atomic_write
+from notion_sync import memory, metrics
+from notion_sync.errors import NotionSyncError
+from notion_sync.process import die_with_parent
 from streams.events import Emitter, now_ms
-from streams.fetcher import STATE_DIR
 from streams.ledger import Ledger
 
-__all__ = ["register_render", "render_documents"]
+__all__ = ["RenderFailed", "register_render", "render_in_child"]
 
 log = logging.getLogger(__name__)
 
 
-def render_documents(
+class RenderFailed(NotionSyncError):
+    """The render child did not finish; its last words say why."""
+
+
+async def render_in_child(
     export: dict[str, Any], documents: list[tuple[str, list[Any]]]
 ) -> tuple[dict[str, int], int]:
-    """Render every exported document of ``export`` and write its manifest."""
-    out_dir = Path(export["out_dir"])
-    store = DocumentStore(out_dir / STATE_DIR)
-    included = {
-        doc_id for doc_id, (outcome, *_rest) in documents if outcome in ("assembled", "unchanged")
-    }
-    report = render_export(
-        store,
-        FileStore(out_dir / STATE_DIR),
-        export["formats"],
-        out_dir,
-        workspace_name=workspace_name(store),
-        only=included,
+    """Run :func:`sinks.render_job.render_documents` in a child process and return its result."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "sinks.render_job",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        preexec_fn=die_with_parent,
     )
-    written = dict(report.written)
+    try:
+        out, err = await child.communicate(orjson.dumps({"export": export, "documents": documents}))
+    finally:
+        if child.returncode is None:  # cancelled (shutdown): the rerun renders again
+            child.kill()
+            await child.wait()
+    memory.release_free_memory()  # the job's serialised form was just freed
+    if child.returncode != 0:
+        last_words = err.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
+        raise RenderFailed(
+            f"rendering export {export['export_id']} failed (exit {child.returncode}): "
+            f"{last_words[0]}"
+        )
+    result = orjson.loads(out)
+    written: dict[str, int] = result["written"]
     for fmt, count in written.items():
         metrics.DOCUMENTS_EXPORTED.labels(fmt).inc(count)
-    finished_at = now_ms()
-    manifest = build_manifest(
-        export,
-        documents,
-        written,
-        finished_at,
-        extra={"render": report.summary()},
-    )
-    atomic_write(out_dir / "manifest.json", orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
-    return written, finished_at
+    return written, int(result["finished_at"])
 
 
 def register_render(app: faust.App, emitter: Emitter, ledger: Ledger) -> None:
@@ -80,7 +85,22 @@ def register_render(app: faust.App, emitter: Emitter, ledger: Ledger) -> None:
                 continue
             documents = ledger.documents_of(export_id)
             export = {**export, "export_id": export_id}
-            written, finished_at = await asyncio.to_thread(render_documents, export, documents)
+            try:
+                written, finished_at = await render_in_child(export, documents)
+            except RenderFailed as exc:
+                log.error("%s", exc)
+                rendered.add(export_id)
+                await emitter.event(
+                    export_id,
+                    "ExportFailed",
+                    {
+                        "export_id": export_id,
+                        "finished_at": now_ms(),
+                        "reason": str(exc),
+                        "code": "render_failed",
+                    },
+                )
+                continue
             rendered.add(export_id)
             counts = ledger.counts(export_id)
             await emitter.event(

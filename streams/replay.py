@@ -41,11 +41,10 @@ from notion_sync.topic_reader import read_topic
 from schemas import Decoded, decode
 from sinks.export import RenderReport, render_export, workspace_name
 from sinks.manifest import build_manifest
-from sinks.store import DocumentStore, FileStore, atomic_write
+from sinks.store import STATE_DIR, DocumentStore, FileStore, atomic_write
 from streams.chunks import assemble
 
 __all__ = [
-    "STATE_DIR",
     "ExportRecord",
     "ReplayResult",
     "TopicIncomplete",
@@ -57,7 +56,6 @@ __all__ = [
     "replay_from_topic",
 ]
 
-STATE_DIR = ".notion-sync"  # same as streams.fetcher.STATE_DIR, without importing Faust
 _INCLUDED = ("assembled", "unchanged")
 
 

@@ -17,10 +17,9 @@ from typing import Any
 
 import faust
 
-from sinks.store import DocumentStore, atomic_write
+from sinks.store import STATE_DIR, DocumentStore, atomic_write
 from streams.chunks import assemble
 from streams.events import Emitter
-from streams.fetcher import STATE_DIR
 
 __all__ = ["Sink", "register_sink"]
 

@@ -6,6 +6,7 @@ import logging
 
 import faust
 
+from notion_sync import memory
 from notion_sync.config import Settings
 from notion_sync.health import HealthService
 from notion_sync.logs import logging_config
@@ -35,6 +36,10 @@ def build_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.Ap
     register_sink(app, emitter)
     ledger = register_ledger(app, emitter, settings.kafka.events_partitions)
     register_render(app, emitter, ledger)
+
+    @app.timer(interval=memory.TRIM_INTERVAL)
+    async def _trim() -> None:
+        memory.release_free_memory()
 
     @app.on_before_shutdown.connect  # type: ignore[arg-type]  # mode types sync receivers only
     async def _close(sender: object, **_: object) -> None:

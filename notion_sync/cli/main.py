@@ -1,29 +1,55 @@
-"""The ``notion-sync`` command: one group, one module per subcommand."""
+"""The ``notion-sync`` command: one group, one module per subcommand.
+
+Subcommands are imported only when they run: the worker is a long-lived process
+with a memory budget, and the sandbox's web server, rich's terminal UI and the
+replay reader are not part of it.
+"""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Literal
 
 import click
 
 from notion_sync import __version__
-from notion_sync.cli.broker import broker
 from notion_sync.cli.common import CliContext
-from notion_sync.cli.config import config
-from notion_sync.cli.demo import demo
-from notion_sync.cli.replay import replay
-from notion_sync.cli.request import request
-from notion_sync.cli.run import run
-from notion_sync.cli.sandbox import sandbox
-from notion_sync.cli.status import status
-from notion_sync.cli.worker import worker
 from notion_sync.logs import configure_logging
 
 __all__ = ["main"]
 
+#: Subcommand name → its module in ``notion_sync.cli`` (the command is the module's
+#: attribute of the same name), in the order ``--help`` lists them.
+SUBCOMMANDS = (
+    "worker",
+    "request",
+    "run",
+    "status",
+    "demo",
+    "broker",
+    "config",
+    "replay",
+    "sandbox",
+)
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module on first use (click's lazy-loading recipe)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in SUBCOMMANDS:
+            return None
+        command = getattr(importlib.import_module(f"notion_sync.cli.{cmd_name}"), cmd_name)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"notion_sync.cli.{cmd_name}.{cmd_name} is not a click command")
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="notion-sync")
 @click.option(
     "--config",
@@ -51,10 +77,3 @@ def main(
     configure_logging(log_level, log_format or "text")
     overrides = {"worker": {"log_format": log_format}} if log_format else {}
     ctx.obj = CliContext(config_file=config_file, overrides=overrides, log_level=log_level.upper())
-
-
-for command in (worker, request, run, status, demo, broker, config):
-    main.add_command(command)
-main.add_command(replay)
-
-main.add_command(sandbox)

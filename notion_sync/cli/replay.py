@@ -17,9 +17,8 @@ from notion_sync.cli.common import CliContext, broker_option, fail, resolve_brok
 from notion_sync.cli.request import parse_formats
 from notion_sync.errors import BrokerError, NotionSyncError
 from sinks.formats import get_renderer
-from sinks.store import DocumentStore, FileStore
+from sinks.store import STATE_DIR, DocumentStore, FileStore
 from streams.replay import (
-    STATE_DIR,
     ExportRecord,
     ReplayResult,
     TopicIncomplete,

@@ -8,8 +8,6 @@ starting over. The worker is a child process that dies with this one.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import logging
 import os
 import signal
@@ -27,21 +25,13 @@ from notion_sync.cli.follow import follow_export, print_outcome
 from notion_sync.cli.request import format_option, parse_formats
 from notion_sync.config import DEFAULT_TOKEN_REF, Settings, resolve_token
 from notion_sync.errors import NotionSyncError
+from notion_sync.process import die_with_parent
 from notion_sync.status import ExportView, fold, read_events
 from producers.request import build_request, publish_request
-from sinks.store import atomic_write
-from streams.fetcher import STATE_DIR
+from sinks.store import STATE_DIR, atomic_write
 from streams.topics import TopicNames, ensure_topics
 
 __all__ = ["run", "run_export"]
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """In the worker child: get SIGTERM when the parent dies, even by SIGKILL (Linux)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def start_worker(
@@ -56,7 +46,7 @@ def start_worker(
         # Health/metrics on a free port unless asked: a second `run` must not collide on 6066.
         command,
         env={"NOTION_SYNC_WORKER__WEB_PORT": "0", **os.environ, **env},
-        preexec_fn=_die_with_parent,
+        preexec_fn=die_with_parent,
         stdin=subprocess.DEVNULL,
     )
 

@@ -11,8 +11,7 @@ from confluent_kafka.admin import AdminClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from notion_sync.topic_reader import read_topic
-from sinks.store import DocumentStore
-from streams.fetcher import STATE_DIR
+from sinks.store import STATE_DIR, DocumentStore
 from tests.fixtures.pipeline import Pipeline, PipelineFactory
 from tests.integration.probes import free_port, get, poll
 

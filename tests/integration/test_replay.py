@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from streams.fetcher import STATE_DIR
+from sinks.store import STATE_DIR
 from tests.fixtures.pipeline import Pipeline, PipelineFactory
 
 FORMATS = ("json", "markdown", "html", "csv")
