@@ -47,7 +47,12 @@ def test_scale_smoke() -> None:
     assert f["pages_exported"] > 0
     assert f["requests_sent"] >= f["minimum_requests"]
     assert f["failures"] == 0
-    assert set(f["peak_rss_mb"]) == {"run", "worker", "broker"}
+    # The render child lives for a moment: at this size a 0.25 s sampler may miss it.
+    assert (
+        {"run", "worker", "broker"}
+        <= set(f["peak_rss_mb"])
+        <= {"run", "worker", "render", "broker"}
+    )
     assert all(v > 0 for v in f["peak_rss_mb"].values())
     assert f["ms_per_page"] > 0
 
