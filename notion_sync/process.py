@@ -17,4 +17,4 @@ def die_with_parent(sig: signal.Signals = signal.SIGTERM) -> None:
     Linux only (prctl); elsewhere the child is left to notice on its own.
     """
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, sig)
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, sig)

@@ -18,7 +18,7 @@ from typing import Any
 import faust
 import orjson
 
-from notion_sync import memory, metrics
+from notion_sync import metrics
 from notion_sync.errors import NotionSyncError
 from notion_sync.process import die_with_parent
 from streams.events import Emitter, now_ms
@@ -52,7 +52,6 @@ async def render_in_child(
         if child.returncode is None:  # cancelled (shutdown): the rerun renders again
             child.kill()
             await child.wait()
-    memory.release_free_memory()  # the job's serialised form was just freed
     if child.returncode != 0:
         last_words = err.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
         raise RenderFailed(
