@@ -6,7 +6,8 @@
 Stages: rate-limit utilisation (1,000 pages, 20 req/s, 150 ± 50 ms), scale and memory
 (``--sizes`` at a high limit), replay (when ``notion-sync replay`` exists) and the peers
 side by side (200 pages at the same limit and latency). ``--quick`` shrinks everything to a
-smoke run. ``--merge`` keeps stages of an existing results.json that this run does not redo.
+smoke run. ``--merge`` keeps stages of an existing results.json that this run does not redo,
+and the scale runs of sizes it does not measure again.
 Each stage is saved as soon as it finishes, so an interrupted run keeps what it measured.
 """
 
@@ -66,7 +67,8 @@ def run_suite(
         elif stage == "scale":
             # The replay benchmark reuses the export of its size when scale runs it.
             reuse = "replay" in only and replay_pages in sizes and replay_available()
-            res["scale"] = bench_scale(sizes, replay_at=replay_pages if reuse else None)
+            kept = res.get("scale", {}).get("runs", []) if merge else []
+            res["scale"] = bench_scale(sizes, replay_at=replay_pages if reuse else None, keep=kept)
             if reuse:
                 res["replay"] = next(
                     r["run"].pop("after")

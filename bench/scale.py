@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,8 @@ from bench.nsrun import run_notion_sync
 from bench.replay import measure_replay, summarise
 
 TARGETS = {"time_ratio_10k_1k_max": 11.0, "peak_rss_mb_max": 100.0}
+# A run is abandoned past this many seconds per page (~5x what 10,000 pages take here).
+SECONDS_PER_PAGE_BOUND = 0.2
 
 
 def bench_scale_one(
@@ -47,7 +50,7 @@ def bench_scale_one(
             burst=HIGH_BURST,
             concurrency=16,
             task_concurrency=32,
-            timeout=3600,
+            timeout=max(3600.0, pages * SECONDS_PER_PAGE_BOUND),
             after=after if replay else None,
         )
         manifest = sb.manifest() if with_minimum else None
@@ -77,8 +80,13 @@ def bench_scale_one(
     return result
 
 
-def bench_scale(sizes: list[int], replay_at: int | None = None) -> dict[str, Any]:
-    runs = [bench_scale_one(n, replay=n == replay_at) for n in sizes]
+def bench_scale(
+    sizes: list[int], replay_at: int | None = None, keep: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    """Measure ``sizes``; runs in ``keep`` (an earlier result) of other sizes stay beside them,
+    so the 100,000-page point, which takes over an hour, can be added to a suite run."""
+    fresh = [bench_scale_one(n, replay=n == replay_at) for n in sizes]
+    runs = sorted([*(r for r in keep if r["pages"] not in sizes), *fresh], key=lambda r: r["pages"])
     by_size = {r["pages"]: r["figures"] for r in runs}
     summary: dict[str, Any] = {}
     if 1000 in by_size and 10000 in by_size:
@@ -91,7 +99,7 @@ def bench_scale(sizes: list[int], replay_at: int | None = None) -> dict[str, Any
         )
     return {
         "benchmark": "scale",
-        "sizes": sizes,
+        "sizes": [r["pages"] for r in runs],
         "runs": runs,
         "summary": summary,
         "targets": TARGETS,
