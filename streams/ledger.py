@@ -20,6 +20,7 @@ from typing import Any
 import faust
 
 from notion_sync import metrics
+from streams import table_store
 from streams.events import Emitter, now_ms
 from streams.tasks import task_record
 
@@ -54,6 +55,7 @@ class Ledger:
             "ledger-documents",
             default=None,
             partitions=partitions,
+            store=table_store.URL,
         )
         self._counts: dict[str, Counter[str]] = {}
         self._last_progress: dict[str, float] = {}
@@ -66,9 +68,8 @@ class Ledger:
         counts = self._counts.get(export_id)
         if counts is None:
             counts = Counter()
-            prefix = f"{export_id}/"
-            for key, value in list(self.documents.items()):
-                if isinstance(key, str) and key.startswith(prefix) and value:
+            for _key, value in table_store.scan(self.documents, f"{export_id}/"):
+                if value:
                     counts["scheduled"] += 1
                     counts[value[0]] += 1
                     if value[0] in ("assembled", "unchanged"):
@@ -78,11 +79,11 @@ class Ledger:
 
     def documents_of(self, export_id: str) -> list[tuple[str, list[Any]]]:
         prefix = f"{export_id}/"
-        return sorted(
+        return [
             (key[len(prefix) :], value)
-            for key, value in list(self.documents.items())
-            if isinstance(key, str) and key.startswith(prefix) and value
-        )
+            for key, value in table_store.scan(self.documents, prefix)
+            if value
+        ]
 
     def _update(self, export_id: str, **changes: Any) -> dict[str, Any]:
         meta = dict(
@@ -118,8 +119,7 @@ class Ledger:
 
     def _forget_documents(self, export_id: str) -> None:
         """An ended export needs no per-document state: drop it so memory stays flat."""
-        prefix = f"{export_id}/"
-        for key in [k for k in list(self.documents.keys()) if str(k).startswith(prefix)]:
+        for key in [key for key, _ in table_store.scan(self.documents, f"{export_id}/")]:
             del self.documents[key]
         metrics.TRACKED_DOCUMENTS.labels("ledger").set(len(self.documents))
         self._counts.pop(export_id, None)
