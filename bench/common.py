@@ -37,6 +37,12 @@ HIGH_RATE = 1000.0  # "a high limit": scale and replay runs
 HIGH_BURST = 200
 
 
+def exit_on_sigterm() -> None:
+    """Make SIGTERM raise SystemExit, so an interrupted benchmark runs its cleanups (sandbox,
+    embedded broker, work directory) instead of leaving them running."""
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+
+
 def python() -> str:
     """The interpreter of the project venv (the one running the benchmark)."""
     return sys.executable

@@ -107,30 +107,43 @@ def run_notion_sync(
             "sandbox (not notion-sync)": [sb.proc.pid] if sb.proc else [],
         }
 
-    with LoadMeter() as load, StatsPoller(sb) as poller, ProcSampler(roles) as sampler:
-        t0 = time.monotonic()
-        proc = subprocess.Popen(
-            cmd, env=env, cwd=work, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+    proc: subprocess.Popen[bytes] | None = None
+    try:
+        with LoadMeter() as load, StatsPoller(sb) as poller, ProcSampler(roles) as sampler:
+            t0 = time.monotonic()
+            proc = subprocess.Popen(
+                cmd,
+                env=env,
+                cwd=work,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+            holder["run"] = proc.pid
+            rc = proc.wait(timeout + 60)
+            wall = time.monotonic() - t0
+            sampler.sample()
+        log.close()
+        stats = sb.stats()
+        after_result = None
+        if after is not None:
+            try:
+                after_result = after(env, out)
+            except Exception as exc:  # recorded, not raised: the export figures still stand
+                after_result = {"error": f"{type(exc).__name__}: {exc}"}
+    finally:
+        # Also when the benchmark is interrupted: the worker dies with `run`, but the
+        # embedded broker is detached on purpose (so `run` can resume) and must be stopped.
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        subprocess.run(
+            [python(), "-m", "notion_sync", "broker", "stop"],
+            env=env,
+            cwd=work,
+            capture_output=True,
+            timeout=60,
         )
-        holder["run"] = proc.pid
-        rc = proc.wait(timeout + 60)
-        wall = time.monotonic() - t0
-        sampler.sample()
-    log.close()
-    stats = sb.stats()
-    after_result = None
-    if after is not None:
-        try:
-            after_result = after(env, out)
-        except Exception as exc:  # recorded, not raised: the export figures still stand
-            after_result = {"error": f"{type(exc).__name__}: {exc}"}
-    subprocess.run(
-        [python(), "-m", "notion_sync", "broker", "stop"],
-        env=env,
-        cwd=work,
-        capture_output=True,
-        timeout=60,
-    )
     manifest: dict[str, Any] = {}
     if (out / "manifest.json").exists():
         manifest = json.loads((out / "manifest.json").read_text())

@@ -28,6 +28,7 @@ from bench.common import (
     ProcSampler,
     SandboxProc,
     StatsPoller,
+    exit_on_sigterm,
     failures_total,
     minimum_requests,
     peer_minimum,
@@ -235,6 +236,7 @@ def bench_peers(
 
 
 def main(argv: list[str] | None = None) -> None:
+    exit_on_sigterm()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=200)
     ap.add_argument("--rate", type=float, default=20.0)

@@ -12,7 +12,7 @@ import argparse
 import json
 from typing import Any
 
-from bench.common import minimum_requests, sandbox, workdir, workspace_summary
+from bench.common import exit_on_sigterm, minimum_requests, sandbox, workdir, workspace_summary
 from bench.nsrun import run_notion_sync
 
 TARGETS = {
@@ -104,6 +104,7 @@ def bench_ratelimit(
 
 
 def main(argv: list[str] | None = None) -> None:
+    exit_on_sigterm()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=1000)
     ap.add_argument("--rate", type=float, default=20.0)

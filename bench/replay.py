@@ -23,6 +23,7 @@ from bench.common import (
     HIGH_RATE,
     ProcSampler,
     SandboxProc,
+    exit_on_sigterm,
     python,
     sandbox,
     workdir,
@@ -140,6 +141,7 @@ def summarise(pages: int, exported: int, measured: dict[str, Any]) -> dict[str, 
 
 
 def main(argv: list[str] | None = None) -> None:
+    exit_on_sigterm()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=10000)
     args = ap.parse_args(argv)

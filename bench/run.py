@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import RESULTS, machine, write_json
+from bench.common import RESULTS, exit_on_sigterm, machine, write_json
 from bench.peers import bench_peers
 from bench.ratelimit import bench_ratelimit
 from bench.replay import bench_replay, replay_available
@@ -109,6 +109,7 @@ def combine(dirs: list[Path], out: Path, notes: list[str]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    exit_on_sigterm()
     ap = argparse.ArgumentParser(description="notion-sync benchmark suite")
     ap.add_argument("--sizes", default="1000,10000", help="scale benchmark sizes (pages)")
     ap.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")

@@ -19,6 +19,7 @@ from typing import Any
 from bench.common import (
     HIGH_BURST,
     HIGH_RATE,
+    exit_on_sigterm,
     minimum_requests,
     sandbox,
     workdir,
@@ -107,6 +108,7 @@ def bench_scale(
 
 
 def main(argv: list[str] | None = None) -> None:
+    exit_on_sigterm()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000")
     args = ap.parse_args(argv)

@@ -2,10 +2,10 @@
 
 The per-document tables (the fetcher's ``fetch-planned``, the ledger's
 ``ledger-documents``) gain an entry for every document an export finds, so in
-Faust's memory store a worker's RSS grows with the workspace: about 0.7 kB per
-document across the two tables and their key-to-partition maps. This store
-keeps the entries in a private temporary SQLite database instead, with a small
-page cache, so memory stays flat and the entries cost disk.
+Faust's memory store a worker's RSS grows with the workspace (166 MB with
+67,000 pages of a 100,000-page export planned). This store keeps the entries in
+a private temporary SQLite database instead, with a small page cache, so memory
+stays flat and the entries cost disk (~0.1 kB each).
 
 It is a cache of the changelog, exactly like the memory store: nothing is
 persisted across restarts (``persisted_offset`` is ``None``), so Faust rebuilds
