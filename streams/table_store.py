@@ -19,7 +19,7 @@ Registered under the ``faust.stores`` entry point namespace (``pyproject.toml``)
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import ItemsView, Iterator, KeysView, MutableMapping
+from collections.abc import ItemsView, Iterator, MutableMapping
 from typing import Any
 
 import orjson
@@ -76,9 +76,6 @@ class DiskDict(MutableMapping[str, Any]):
     def __iter__(self) -> Iterator[str]:
         for (key,) in self._db.execute(f'SELECT key FROM "{self._name}" ORDER BY key'):
             yield key
-
-    def keys(self) -> KeysView[str]:
-        return KeysView(self)
 
     def items(self) -> ItemsView[str, Any]:
         return _Items(self)
