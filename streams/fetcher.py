@@ -36,7 +36,6 @@ from notion_sync.notion.documents import (
     walk_blocks,
 )
 from sinks.store import STATE_DIR, DocumentStore, FileStore
-from streams import table_store
 from streams.chunks import document_chunks
 from streams.events import Emitter, now_ms
 from streams.tasks import child_task, scheduled_record
@@ -60,7 +59,6 @@ class Fetcher:
             "fetch-planned",
             default=None,
             partitions=settings.kafka.fetch_partitions,
-            store=table_store.URL,
         )
         self._gateways: dict[str, NotionGateway] = {}
         self._claimed: set[str] = set()
@@ -120,7 +118,6 @@ class Fetcher:
             )
         for key, value in table_updates.items():
             self.planned[key] = value
-        self._claimed.difference_update(table_updates)  # the table answers from now on
         metrics.TRACKED_DOCUMENTS.labels("planned").set(len(self.planned))
 
     async def search(self, task: dict[str, Any], gateway: NotionGateway) -> None:
@@ -141,9 +138,11 @@ class Fetcher:
             state = {"cursor": page.get("next_cursor"), "pages": state["pages"] + 1, "done": done}
             self.planned[state_key] = state
         deferred = [
-            (key, value.split(":", 1)[1])
-            for key, value in table_store.scan(self.planned, f"{export_id}/")
-            if isinstance(value, str) and value.startswith("deferred:")
+            (key, str(value).split(":", 1)[1])
+            for key, value in list(self.planned.items())
+            if isinstance(value, str)
+            and value.startswith("deferred:")
+            and key.startswith(f"{export_id}/")
         ]
         if deferred:
             await self.emitter.send_all(
@@ -269,7 +268,7 @@ class Fetcher:
     def forget(self, export_id: str) -> None:
         """The export has ended: drop its planning state so memory does not grow with exports."""
         prefix = f"{export_id}/"
-        stale = [key for key, _ in table_store.scan(self.planned, prefix)]
+        stale = [k for k in list(self.planned.keys()) if str(k).startswith(prefix)]
         for key in [*stale, f"search/{export_id}"]:
             if key in self.planned:
                 del self.planned[key]

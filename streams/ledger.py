@@ -20,7 +20,6 @@ from typing import Any
 import faust
 
 from notion_sync import metrics
-from streams import table_store
 from streams.events import Emitter, now_ms
 from streams.tasks import task_record
 
@@ -55,7 +54,6 @@ class Ledger:
             "ledger-documents",
             default=None,
             partitions=partitions,
-            store=table_store.URL,
         )
         self._counts: dict[str, Counter[str]] = {}
         self._last_progress: dict[str, float] = {}
@@ -68,8 +66,9 @@ class Ledger:
         counts = self._counts.get(export_id)
         if counts is None:
             counts = Counter()
-            for _key, value in table_store.scan(self.documents, f"{export_id}/"):
-                if value:
+            prefix = f"{export_id}/"
+            for key, value in list(self.documents.items()):
+                if isinstance(key, str) and key.startswith(prefix) and value:
                     counts["scheduled"] += 1
                     counts[value[0]] += 1
                     if value[0] in ("assembled", "unchanged"):
@@ -79,11 +78,11 @@ class Ledger:
 
     def documents_of(self, export_id: str) -> list[tuple[str, list[Any]]]:
         prefix = f"{export_id}/"
-        return [
+        return sorted(
             (key[len(prefix) :], value)
-            for key, value in table_store.scan(self.documents, prefix)
-            if value
-        ]
+            for key, value in list(self.documents.items())
+            if isinstance(key, str) and key.startswith(prefix) and value
+        )
 
     def _update(self, export_id: str, **changes: Any) -> dict[str, Any]:
         meta = dict(
@@ -119,7 +118,8 @@ class Ledger:
 
     def _forget_documents(self, export_id: str) -> None:
         """An ended export needs no per-document state: drop it so memory stays flat."""
-        for key in [key for key, _ in table_store.scan(self.documents, f"{export_id}/")]:
+        prefix = f"{export_id}/"
+        for key in [k for k in list(self.documents.keys()) if str(k).startswith(prefix)]:
             del self.documents[key]
         metrics.TRACKED_DOCUMENTS.labels("ledger").set(len(self.documents))
         self._counts.pop(export_id, None)
