@@ -11,20 +11,34 @@ Reading order:
    ``md_inline``, ``frontmatter``), ``html`` (+ ``html_blocks``, ``html_inline``,
    ``property_html``, ``notion.css``), ``csv_format``.
 6. ``export``: render a whole store (or one document) into ``out_dir/<format>/``.
+
+The names below are imported on first use, not with the package: a worker
+imports ``sinks.store`` and ``sinks.document`` and has no use for the renderers,
+which run in the render child (loading them cost the worker ~1 MB).
 """
 
-from sinks.export import RenderReport, render_document, render_export
-from sinks.formats import FORMATS, Renderer, UnknownFormatError, get_renderer
-from sinks.layout import Layout, build_layout
+from __future__ import annotations
 
-__all__ = [
-    "FORMATS",
-    "Layout",
-    "RenderReport",
-    "Renderer",
-    "UnknownFormatError",
-    "build_layout",
-    "get_renderer",
-    "render_document",
-    "render_export",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "FORMATS": "sinks.formats",
+    "Layout": "sinks.layout",
+    "RenderReport": "sinks.export",
+    "Renderer": "sinks.formats",
+    "UnknownFormatError": "sinks.formats",
+    "build_layout": "sinks.layout",
+    "get_renderer": "sinks.formats",
+    "render_document": "sinks.export",
+    "render_export": "sinks.export",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sinks' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

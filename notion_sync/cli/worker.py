@@ -17,6 +17,9 @@ def worker(ctx: CliContext, broker: str | None) -> None:
     Start as many as you like against one cluster; they share the partitions.
     Stops cleanly on SIGTERM or Ctrl-C (finishes in-flight work, commits, leaves the group).
     """
+    from notion_sync import memory
+
+    memory.skip_httpx_cli()
     from streams.worker import run_worker
 
     try:
