@@ -1,21 +1,26 @@
-"""Settings: one frozen, typed model, read only when a command asks for it.
+"""Settings: one frozen, typed structure, read only when a command asks for it.
 
 Precedence (highest first): explicit CLI options, environment (``NOTION_SYNC_*``,
 nested with ``__``, e.g. ``NOTION_SYNC_KAFKA__BROKER``; ``NOTION_API_KEY`` for the
 default credential), a ``.env`` file in the working directory, ``notion-sync.yaml``,
 defaults. Nothing is read at import time.
+
+The sources are merged here and checked by msgspec. Every worker loads its
+settings, and pydantic with pydantic-settings cost a worker ~10 MB of its 100 MB
+budget (their modules and pydantic-core's schemas) where msgspec costs ~0.7 MB.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from contextvars import ContextVar
+import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+import msgspec
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from dotenv import dotenv_values
 
 from notion_sync.errors import ConfigError
 
@@ -23,6 +28,7 @@ __all__ = [
     "DEFAULT_TOKEN_REF",
     "KafkaSettings",
     "NotionSettings",
+    "Secret",
     "Settings",
     "WorkerSettings",
     "load_settings",
@@ -31,137 +37,141 @@ __all__ = [
 
 DEFAULT_TOKEN_REF = "default"
 CONFIG_FILE = "notion-sync.yaml"
+ENV_PREFIX = "NOTION_SYNC_"
+ENV_FILE = ".env"
+ENDPOINTS = ("blocks", "comments", "data_sources", "pages", "properties", "search", "users")
+
+Positive = Annotated[float, msgspec.Meta(gt=0)]
+AtLeastOne = Annotated[int, msgspec.Meta(ge=1)]
 
 
-class KafkaSettings(BaseModel):
+class Secret:
+    """A token that prints as ``**********``: a repr or log line of the settings leaks nothing."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+class KafkaSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Where the topics live and how they are laid out."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    broker: str | None = Field(
-        default=None,
-        description="kafka://HOST:PORT[,HOST:PORT]; empty means the embedded broker",
-    )
-    topic_prefix: str = Field(default="notion-sync", pattern=r"^[A-Za-z0-9._-]+$")
-    requests_partitions: int = Field(default=3, ge=1)
-    fetch_partitions: int = Field(default=6, ge=1)
-    entities_partitions: int = Field(default=12, ge=1)
-    events_partitions: int = Field(default=6, ge=1)
-    replication_factor: int = Field(default=1, ge=1)
-    session_timeout: float = Field(default=30.0, gt=0)
-    rebalance_timeout: float = Field(default=60.0, gt=0)
-    heartbeat_interval: float = Field(default=3.0, gt=0)
-
-    @field_validator("broker")
-    @classmethod
-    def _broker_url(cls, value: str | None) -> str | None:
-        if value in (None, ""):
-            return None
-        from notion_sync.broker import parse_broker_url
-
-        try:
-            parse_broker_url(value)
-        except ConfigError as exc:  # as a ValueError, so the message names the key
-            raise ValueError(str(exc)) from None
-        return value
+    broker: (
+        Annotated[str, msgspec.Meta(description="kafka://HOST:PORT[,HOST:PORT]; empty: embedded")]
+        | None
+    ) = None
+    topic_prefix: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._-]+$")] = "notion-sync"
+    requests_partitions: AtLeastOne = 3
+    fetch_partitions: AtLeastOne = 6
+    entities_partitions: AtLeastOne = 12
+    events_partitions: AtLeastOne = 6
+    replication_factor: AtLeastOne = 1
+    session_timeout: Positive = 30.0
+    rebalance_timeout: Positive = 60.0
+    heartbeat_interval: Positive = 3.0
 
 
-class NotionSettings(BaseModel):
+class NotionSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """How workers talk to Notion: the budget is per integration (token)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     base_url: str = "https://api.notion.com"
-    tokens: dict[str, SecretStr] = Field(
-        default_factory=dict, description="token_ref -> token; resolved on workers only"
-    )
-    rate: float = Field(default=2.8, gt=0, description="requests per second per integration")
-    burst: int = Field(default=8, ge=1)
-    concurrency: int = Field(default=8, ge=1, description="requests in flight per integration")
-    endpoint_rates: dict[str, float] = Field(
-        default_factory=dict,
-        description="optional caps inside the budget: pages, blocks, data_sources, comments, "
-        "users, properties, search",
-    )
-    timeout: float = Field(default=30.0, gt=0)
-    max_retries: int = Field(default=6, ge=0)
-    backoff_base: float = Field(default=0.5, gt=0)
-    backoff_max: float = Field(default=30.0, gt=0)
-    breaker_threshold: int = Field(default=8, ge=1, description="consecutive failures to open")
-    breaker_cooldown: float = Field(default=10.0, gt=0)
-    task_concurrency: int = Field(default=16, ge=1, description="documents fetched at once")
-
-    @field_validator("endpoint_rates")
-    @classmethod
-    def _known_endpoints(cls, value: dict[str, float]) -> dict[str, float]:
-        allowed = {"pages", "blocks", "data_sources", "comments", "users", "properties", "search"}
-        unknown = sorted(set(value) - allowed)
-        if unknown:
-            raise ValueError(f"unknown endpoint {unknown}; use one of {sorted(allowed)}")
-        return value
+    #: token_ref -> token; resolved on workers only
+    tokens: dict[str, Secret] = msgspec.field(default_factory=dict)
+    rate: Annotated[float, msgspec.Meta(gt=0, description="requests per second")] = 2.8
+    burst: AtLeastOne = 8
+    concurrency: Annotated[int, msgspec.Meta(ge=1, description="requests in flight")] = 8
+    #: optional caps inside the budget, per endpoint (see ENDPOINTS)
+    endpoint_rates: dict[str, Positive] = msgspec.field(default_factory=dict)
+    timeout: Positive = 30.0
+    max_retries: Annotated[int, msgspec.Meta(ge=0)] = 6
+    backoff_base: Positive = 0.5
+    backoff_max: Positive = 30.0
+    breaker_threshold: Annotated[int, msgspec.Meta(ge=1, description="failures to open")] = 8
+    breaker_cooldown: Positive = 10.0
+    task_concurrency: Annotated[int, msgspec.Meta(ge=1, description="documents at once")] = 16
 
 
-class WorkerSettings(BaseModel):
+class WorkerSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Per-process settings of a worker."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     web_host: str = "127.0.0.1"
-    web_port: int = Field(default=6066, ge=0, le=65535)
+    web_port: Annotated[int, msgspec.Meta(ge=0, le=65535)] = 6066
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
-    state_dir: Path = Field(default=Path(".notion-sync-worker"))
+    state_dir: Path = Path(".notion-sync-worker")
 
 
-class Settings(BaseSettings):
+class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Everything a command needs; frozen so nothing changes it behind a worker's back."""
 
-    model_config = SettingsConfigDict(
-        frozen=True,
-        extra="forbid",
-        env_prefix="NOTION_SYNC_",
-        env_nested_delimiter="__",
-        env_file=".env",
-        env_file_encoding="utf-8",
-    )
-
-    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
-    notion: NotionSettings = Field(default_factory=NotionSettings)
-    worker: WorkerSettings = Field(default_factory=WorkerSettings)
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # The YAML file ranks below the environment and .env, as the module docstring says.
-        return init_settings, env_settings, dotenv_settings, _YamlSource(settings_cls)
+    kafka: KafkaSettings = msgspec.field(default_factory=KafkaSettings)
+    notion: NotionSettings = msgspec.field(default_factory=NotionSettings)
+    worker: WorkerSettings = msgspec.field(default_factory=WorkerSettings)
 
     def as_dict(self, *, plaintext_secrets: bool = False) -> dict[str, Any]:
         """The effective settings; tokens redacted unless asked for."""
-        data = self.model_dump(mode="json")
-        if plaintext_secrets:
-            data["notion"]["tokens"] = {
-                ref: token.get_secret_value() for ref, token in self.notion.tokens.items()
-            }
+
+        def encode(value: Any) -> Any:
+            if isinstance(value, Secret):
+                return value.get_secret_value() if plaintext_secrets else "**********"
+            if isinstance(value, Path):
+                return str(value)
+            raise NotImplementedError(type(value))
+
+        data: dict[str, Any] = msgspec.to_builtins(self, enc_hook=encode)
         return data
 
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], source: str = "the configuration") -> Settings:
+        """Check a mapping (parsed YAML, merged sources) and build the settings from it."""
+        kafka = data.get("kafka")
+        if isinstance(kafka, dict) and kafka.get("broker") == "":
+            data = _merge(data, {"kafka": {"broker": None}})  # empty means the embedded broker
+        try:
+            settings = msgspec.convert(data, cls, strict=False, dec_hook=_decode)
+        except msgspec.ValidationError as exc:
+            raise _describe(str(exc), source) from None
+        problem = _beyond_types(settings)
+        if problem:
+            raise _problem(problem[0], problem[1], source)
+        return settings
 
-_FILE_DATA: ContextVar[dict[str, Any] | None] = ContextVar("notion_sync_file_data", default=None)
+
+def _beyond_types(settings: Settings) -> tuple[list[str], str] | None:
+    """What the types cannot say: a broker URL we can parse, endpoints we know."""
+    if settings.kafka.broker is not None:
+        from notion_sync.broker import parse_broker_url
+
+        try:
+            parse_broker_url(settings.kafka.broker)
+        except ConfigError as exc:
+            return ["kafka", "broker"], str(exc)
+    unknown = sorted(set(settings.notion.endpoint_rates) - set(ENDPOINTS))
+    if unknown:
+        known = list(ENDPOINTS)
+        return ["notion", "endpoint_rates"], f"unknown endpoint {unknown}; use one of {known}"
+    return None
 
 
-class _YamlSource(PydanticBaseSettingsSource):
-    """The already-parsed notion-sync.yaml, handed over by :func:`load_settings`."""
-
-    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
-        return (_FILE_DATA.get() or {}).get(field_name), field_name, False
-
-    def __call__(self) -> dict[str, Any]:
-        return dict(_FILE_DATA.get() or {})
+def _decode(kind: type, value: Any) -> Any:
+    if kind is Secret and isinstance(value, str):
+        return Secret(value)
+    if kind is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError(f"Expected `{kind.__name__}`, got `{type(value).__name__}`")
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -174,22 +184,61 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _describe(error: ValidationError, source: str) -> ConfigError:
-    lines = []
-    for item in error.errors():
-        key = ".".join(str(part) for part in item["loc"]) or "(root)"
-        env = "NOTION_SYNC_" + "__".join(str(part).upper() for part in item["loc"])
-        if item["type"] == "extra_forbidden":
-            lines.append(f"{key}: unknown key; remove it from {source} or unset {env}")
-        else:
-            lines.append(f"{key}: {item['msg']} (set it in {source} or {env})")
-    return ConfigError("invalid configuration:\n  " + "\n  ".join(lines))
+def _from_environment(variables: dict[str, str | None]) -> dict[str, Any]:
+    """``NOTION_SYNC_SECTION__KEY=value`` as ``{section: {key: value}}``; JSON for mappings.
+
+    Only the sections' variables are read: ``NOTION_SYNC_TOKEN_*`` and the like are
+    looked up by name where they are needed.
+    """
+    sections = set(Settings.__struct_fields__)
+    data: dict[str, Any] = {}
+    for name, value in variables.items():
+        if value is None or not name.upper().startswith(ENV_PREFIX):
+            continue
+        section, _, key = name[len(ENV_PREFIX) :].lower().partition("__")
+        if section not in sections:
+            continue
+        parsed: Any = value
+        if value.lstrip().startswith("{"):
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                raise ConfigError(f"{name} is not valid JSON") from None
+        data = _merge(data, {section: {key: parsed} if key else parsed})
+    return data
+
+
+_ERROR = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_UNKNOWN = re.compile(r"^Object contains unknown field `(?P<field>[^`]+)`$")
+
+
+def _describe(error: str, source: str) -> ConfigError:
+    """msgspec's first error as the key, what is wrong and where to fix it."""
+    found = _ERROR.match(error)
+    assert found is not None  # the pattern matches any text
+    message, path = found["message"], found["path"] or ""
+    parts = [part for part in re.split(r"[.\[\]]", path) if part]
+    unknown = _UNKNOWN.match(message)
+    if unknown:
+        parts.append(unknown["field"])
+    if unknown:
+        return _problem(parts, "unknown key", source)
+    return _problem(parts, message, source)
+
+
+def _problem(parts: list[str], message: str, source: str) -> ConfigError:
+    key = ".".join(parts) or "(root)"
+    env = ENV_PREFIX + "__".join(part.upper() for part in parts)
+    if message == "unknown key":
+        fix = f"remove it from {source} or unset {env}"
+        return ConfigError(f"invalid configuration:\n  {key}: unknown key; {fix}")
+    return ConfigError(f"invalid configuration:\n  {key}: {message} (set it in {source} or {env})")
 
 
 def load_settings(
     config_file: Path | None = None, overrides: dict[str, Any] | None = None
 ) -> Settings:
-    """Build settings from the YAML file, environment, .env and CLI overrides."""
+    """Build settings from the YAML file, .env, environment and CLI overrides."""
     path = config_file or Path(CONFIG_FILE)
     file_data: dict[str, Any] = {}
     if path.exists():
@@ -202,13 +251,12 @@ def load_settings(
         file_data = loaded or {}
     elif config_file is not None:
         raise ConfigError(f"config file {config_file} does not exist")
-    reset = _FILE_DATA.set(file_data)
-    try:
-        return Settings(**(overrides or {}))
-    except ValidationError as exc:
-        raise _describe(exc, str(path)) from None
-    finally:
-        _FILE_DATA.reset(reset)
+    merged = file_data
+    if Path(ENV_FILE).is_file():
+        merged = _merge(merged, _from_environment(dotenv_values(ENV_FILE)))
+    merged = _merge(merged, _from_environment(dict(os.environ)))
+    merged = _merge(merged, overrides or {})
+    return Settings.from_mapping(merged, str(path))
 
 
 def resolve_token(settings: NotionSettings, token_ref: str) -> str:

@@ -115,7 +115,8 @@ def test_deployment_rolls_without_losing_capacity_and_probes_our_endpoints() -> 
     config = next(d for d in _k8s_documents() if d["kind"] == "ConfigMap")
     from notion_sync.config import Settings
 
-    Settings(**yaml.safe_load(config["data"]["notion-sync.yaml"]))  # the shipped config is valid
+    # the shipped config is valid (from_mapping raises ConfigError naming the key if not)
+    assert Settings.from_mapping(yaml.safe_load(config["data"]["notion-sync.yaml"])).kafka.broker
 
 
 def test_alerts_use_real_metrics_and_match_between_compose_and_kubernetes() -> None:

@@ -50,7 +50,7 @@ def test_bad_broker_url_names_the_key(tmp_path: Path) -> None:
 
 def test_negative_rate_names_the_bound(tmp_path: Path) -> None:
     message = _error(_yaml(tmp_path / "c.yaml", "notion:\n  rate: -1\n"))
-    assert "notion.rate: Input should be greater than 0" in message
+    assert "notion.rate: Expected `float` > 0" in message
     assert "NOTION_SYNC_NOTION__RATE" in message
 
 
@@ -85,12 +85,28 @@ def test_precedence_cli_then_env_then_dotenv_then_yaml(
 def test_env_value_errors_name_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NOTION_SYNC_KAFKA__FETCH_PARTITIONS", "0")
     assert "NOTION_SYNC_KAFKA__FETCH_PARTITIONS" in _error()
+    monkeypatch.setenv("NOTION_SYNC_KAFKA__FETCH_PARTITIONS", "many")
+    assert "kafka.fetch_partitions: Expected `int`, got `str`" in _error()
+
+
+def test_env_reads_sections_only_and_json_for_mappings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOTION_SYNC_TOKEN_TEAM", "read where it is needed, not here")
+    monkeypatch.setenv("NOTION_SYNC_NOTION__TOKENS", json.dumps({"team": TOKEN}))
+    monkeypatch.setenv("NOTION_SYNC_NOTION__ENDPOINT_RATES", '{"blocks": 2}')
+    monkeypatch.setenv("NOTION_SYNC_KAFKA__BROKER", "")
+    settings = load_settings()
+    assert resolve_token(settings.notion, "team") == TOKEN
+    assert settings.notion.endpoint_rates == {"blocks": 2.0}
+    assert settings.kafka.broker is None  # empty: the embedded broker
+    monkeypatch.setenv("NOTION_SYNC_WORKER__WEB_PORTT", "1")
+    assert "worker.web_portt: unknown key; remove it from" in _error()
 
 
 def test_tokens_are_redacted_in_as_dict_and_config_check(tmp_path: Path) -> None:
     config = _yaml(tmp_path / "c.yaml", f"notion:\n  tokens: {{team: {TOKEN}}}\n")
     settings = load_settings(config)
     assert TOKEN not in json.dumps(settings.as_dict())
+    assert TOKEN not in repr(settings) and TOKEN not in str(settings)
     assert settings.as_dict(plaintext_secrets=True)["notion"]["tokens"]["team"] == TOKEN
     for fmt, parse in (("yaml", yaml.safe_load), ("json", json.loads)):
         result = CliRunner().invoke(
@@ -105,7 +121,7 @@ def test_config_check_exits_2_with_the_key_and_fix(tmp_path: Path) -> None:
     config = _yaml(tmp_path / "c.yaml", "kafka:\n  fetch_partitions: 0\n")
     result = CliRunner().invoke(main, ["--config", str(config), "config", "check"])
     assert result.exit_code == 2
-    assert "kafka.fetch_partitions: Input should be greater than or equal to 1" in result.output
+    assert "kafka.fetch_partitions: Expected `int` >= 1" in result.output
     assert "NOTION_SYNC_KAFKA__FETCH_PARTITIONS" in result.output
 
 

@@ -22,21 +22,21 @@ def _run(code: str) -> dict[str, object]:
     return result
 
 
-def test_a_worker_loads_neither_the_httpx_cli_nor_the_renderers() -> None:
+def test_a_worker_loads_neither_the_httpx_cli_nor_pydantic_nor_the_renderers() -> None:
     loaded = _run(
         "import json, sys\n"
         "from notion_sync import memory\n"
         "memory.skip_httpx_cli()\n"
         "import streams.worker, httpx\n"
         "print(json.dumps({name: name in sys.modules for name in "
-        "('rich', 'pygments', 'sinks.export', 'sinks.html', 'sinks.markdown', 'faust')}))"
+        "('rich', 'pygments', 'pydantic', 'sinks.export', 'sinks.html', 'faust')}))"
     )
     assert loaded == {
         "rich": False,
         "pygments": False,
+        "pydantic": False,
         "sinks.export": False,
         "sinks.html": False,
-        "sinks.markdown": False,
         "faust": True,
     }
 
