@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -53,24 +54,37 @@ def test_worker_killed_three_times_mid_export_gives_the_clean_tree(
     print(f"progress again after each kill -9 in {[round(s, 1) for s in resumed_in]} s")
 
 
-@pytest.fixture
-def run_state(tmp_path: Path) -> Iterator[Path]:
+@dataclass
+class RunState:
     """A private state dir, so `notion-sync run` starts (and we stop) its own broker."""
-    state_dir = tmp_path / "run-state"
-    state_dir.mkdir()
+
+    state_dir: Path
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+
+@pytest.fixture
+def run_state(tmp_path: Path) -> Iterator[RunState]:
+    """Stops what the test started even when it fails half-way: each `run` (its worker
+    dies with it), then the broker."""
+    runs = RunState(tmp_path / "run-state")
+    runs.state_dir.mkdir()
     try:
-        yield state_dir
+        yield runs
     finally:
-        stop_embedded_broker(state_dir)
+        for process in runs.processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        stop_embedded_broker(runs.state_dir)
 
 
 def _run(
-    state_dir: Path, sandbox_url: str, token: str, out: Path, log: Path, rate: str
+    runs: RunState, sandbox_url: str, token: str, out: Path, log: Path, rate: str
 ) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NOTION_SYNC_")}
     env.update(
         {
-            "NOTION_SYNC_STATE_DIR": str(state_dir),
+            "NOTION_SYNC_STATE_DIR": str(runs.state_dir),
             "NOTION_SYNC_TOKEN_SANDBOX": token,
             "NOTION_SYNC_NOTION__RATE": rate,
             "NOTION_SYNC_NOTION__BURST": "4",
@@ -81,7 +95,7 @@ def _run(
         }
     )
     with log.open("ab") as sink:
-        return subprocess.Popen(
+        process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -101,6 +115,8 @@ def _run(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
+    runs.processes.append(process)
+    return process
 
 
 def _finish(process: subprocess.Popen[bytes], log: Path, timeout: float = 150.0) -> None:
@@ -114,7 +130,7 @@ def _finish(process: subprocess.Popen[bytes], log: Path, timeout: float = 150.0)
 
 
 def test_run_killed_then_broker_gone_resumes_and_refetches_only_what_is_missing(
-    pipeline_factory: PipelineFactory, run_state: Path, tmp_path: Path
+    pipeline_factory: PipelineFactory, run_state: RunState, tmp_path: Path
 ) -> None:
     pipeline = pipeline_factory(pages=40)
     sandbox = pipeline.sandbox
@@ -132,7 +148,7 @@ def test_run_killed_then_broker_gone_resumes_and_refetches_only_what_is_missing(
     wait_for(lambda: sum(1 for _ in store_index.rglob("*.json")) >= 8, 90, "documents stored")
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    assert read_embedded_broker(run_state) is not None, "the broker died with `run`"
+    assert read_embedded_broker(run_state.state_dir) is not None, "the broker died with `run`"
     started = time.monotonic()
     _finish(_run(run_state, sandbox.base_url, sandbox.token, out, log, "40"), log)
     assert "resuming export" in log.read_text()
@@ -142,7 +158,7 @@ def test_run_killed_then_broker_gone_resumes_and_refetches_only_what_is_missing(
     assert [p for p in expected if got[p] != expected[p]] == []
 
     # Broker gone too (a reboot): the rerun re-plans but fetches only what changed.
-    assert stop_embedded_broker(run_state)
+    assert stop_embedded_broker(run_state.state_dir)
     sandbox.reset_stats()
     _finish(_run(run_state, sandbox.base_url, sandbox.token, out, log, "1000"), log)
     rerun = sandbox.stats()
