@@ -127,9 +127,7 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
         def encode(value: Any) -> Any:
             if isinstance(value, Secret):
                 return value.get_secret_value() if plaintext_secrets else "**********"
-            if isinstance(value, Path):
-                return str(value)
-            raise NotImplementedError(type(value))
+            return str(value)  # a Path: the only other type msgspec leaves to us
 
         data: dict[str, Any] = msgspec.to_builtins(self, enc_hook=encode)
         return data
@@ -146,7 +144,7 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
             raise _describe(str(exc), source) from None
         problem = _beyond_types(settings)
         if problem:
-            raise _problem(problem[0], problem[1], source)
+            raise _problem(problem[0], source, problem[1])
         return settings
 
 
@@ -167,11 +165,10 @@ def _beyond_types(settings: Settings) -> tuple[list[str], str] | None:
 
 
 def _decode(kind: type, value: Any) -> Any:
-    if kind is Secret and isinstance(value, str):
-        return Secret(value)
-    if kind is Path and isinstance(value, str):
-        return Path(value)
-    raise NotImplementedError(f"Expected `{kind.__name__}`, got `{type(value).__name__}`")
+    """Tokens and paths from strings; msgspec reports a TypeError with the key's path."""
+    if not isinstance(value, str):
+        raise TypeError(f"Expected `str`, got `{type(value).__name__}`")
+    return Secret(value) if kind is Secret else Path(value)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -217,22 +214,23 @@ def _describe(error: str, source: str) -> ConfigError:
     found = _ERROR.match(error)
     assert found is not None  # the pattern matches any text
     message, path = found["message"], found["path"] or ""
-    parts = [part for part in re.split(r"[.\[\]]", path) if part]
+    # ``$.notion.tokens[...]``: a mapping's entries have no name in the path.
+    parts = [part for part in re.split(r"[.\[\]]", path) if part and part != "..."]
     unknown = _UNKNOWN.match(message)
     if unknown:
-        parts.append(unknown["field"])
-    if unknown:
-        return _problem(parts, "unknown key", source)
-    return _problem(parts, message, source)
+        return _problem([*parts, unknown["field"]], source)
+    return _problem(parts, source, message)
 
 
-def _problem(parts: list[str], message: str, source: str) -> ConfigError:
+def _problem(parts: list[str], source: str, message: str | None = None) -> ConfigError:
+    """The key, what is wrong with it and how to fix it; no message: the key is unknown."""
     key = ".".join(parts) or "(root)"
     env = ENV_PREFIX + "__".join(part.upper() for part in parts)
-    if message == "unknown key":
-        fix = f"remove it from {source} or unset {env}"
-        return ConfigError(f"invalid configuration:\n  {key}: unknown key; {fix}")
-    return ConfigError(f"invalid configuration:\n  {key}: {message} (set it in {source} or {env})")
+    if message is None:
+        line = f"{key}: unknown key; remove it from {source} or unset {env}"
+    else:
+        line = f"{key}: {message} (set it in {source} or {env})"
+    return ConfigError(f"invalid configuration:\n  {line}")
 
 
 def load_settings(

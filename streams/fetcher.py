@@ -38,6 +38,7 @@ from notion_sync.notion.documents import (
 from sinks.store import STATE_DIR, DocumentStore, FileStore
 from streams.chunks import document_chunks
 from streams.events import Emitter, now_ms
+from streams.tables import export_entries
 from streams.tasks import child_task, scheduled_record
 
 __all__ = ["Fetcher", "register_fetcher"]
@@ -138,11 +139,9 @@ class Fetcher:
             state = {"cursor": page.get("next_cursor"), "pages": state["pages"] + 1, "done": done}
             self.planned[state_key] = state
         deferred = [
-            (key, str(value).split(":", 1)[1])
-            for key, value in list(self.planned.items())
-            if isinstance(value, str)
-            and value.startswith("deferred:")
-            and key.startswith(f"{export_id}/")
+            (key, value.split(":", 1)[1])
+            for key, value in export_entries(self.planned, export_id)
+            if isinstance(value, str) and value.startswith("deferred:")
         ]
         if deferred:
             await self.emitter.send_all(
@@ -267,12 +266,11 @@ class Fetcher:
 
     def forget(self, export_id: str) -> None:
         """The export has ended: drop its planning state so memory does not grow with exports."""
-        prefix = f"{export_id}/"
-        stale = [k for k in list(self.planned.keys()) if str(k).startswith(prefix)]
+        stale = [key for key, _ in export_entries(self.planned, export_id)]
         for key in [*stale, f"search/{export_id}"]:
             if key in self.planned:
                 del self.planned[key]
-        self._claimed = {key for key in self._claimed if not key.startswith(prefix)}
+        self._claimed = {key for key in self._claimed if not key.startswith(f"{export_id}/")}
         metrics.TRACKED_DOCUMENTS.labels("planned").set(len(self.planned))
         self._failed_exports.discard(export_id)
         for gateway in self._gateways.values():

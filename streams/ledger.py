@@ -21,6 +21,7 @@ import faust
 
 from notion_sync import metrics
 from streams.events import Emitter, now_ms
+from streams.tables import export_entries
 from streams.tasks import task_record
 
 __all__ = ["FINAL_OUTCOMES", "Ledger", "register_ledger"]
@@ -66,9 +67,8 @@ class Ledger:
         counts = self._counts.get(export_id)
         if counts is None:
             counts = Counter()
-            prefix = f"{export_id}/"
-            for key, value in list(self.documents.items()):
-                if isinstance(key, str) and key.startswith(prefix) and value:
+            for _key, value in export_entries(self.documents, export_id):
+                if value:
                     counts["scheduled"] += 1
                     counts[value[0]] += 1
                     if value[0] in ("assembled", "unchanged"):
@@ -77,12 +77,9 @@ class Ledger:
         return counts
 
     def documents_of(self, export_id: str) -> list[tuple[str, list[Any]]]:
-        prefix = f"{export_id}/"
-        return sorted(
-            (key[len(prefix) :], value)
-            for key, value in list(self.documents.items())
-            if isinstance(key, str) and key.startswith(prefix) and value
-        )
+        start = len(export_id) + 1  # past "<export_id>/"
+        entries = export_entries(self.documents, export_id)
+        return sorted((key[start:], value) for key, value in entries if value)
 
     def _update(self, export_id: str, **changes: Any) -> dict[str, Any]:
         meta = dict(
@@ -118,8 +115,7 @@ class Ledger:
 
     def _forget_documents(self, export_id: str) -> None:
         """An ended export needs no per-document state: drop it so memory stays flat."""
-        prefix = f"{export_id}/"
-        for key in [k for k in list(self.documents.keys()) if str(k).startswith(prefix)]:
+        for key, _ in export_entries(self.documents, export_id):
             del self.documents[key]
         metrics.TRACKED_DOCUMENTS.labels("ledger").set(len(self.documents))
         self._counts.pop(export_id, None)

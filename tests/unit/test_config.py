@@ -54,6 +54,12 @@ def test_negative_rate_names_the_bound(tmp_path: Path) -> None:
     assert "NOTION_SYNC_NOTION__RATE" in message
 
 
+def test_a_token_that_is_not_a_string_names_the_key(tmp_path: Path) -> None:
+    message = _error(_yaml(tmp_path / "c.yaml", "notion:\n  tokens: {team: 12345}\n"))
+    assert "notion.tokens: Expected `str`, got `int`" in message
+    assert "NOTION_SYNC_NOTION__TOKENS" in message
+
+
 def test_unknown_endpoint_rate_lists_the_known_ones(tmp_path: Path) -> None:
     message = _error(_yaml(tmp_path / "c.yaml", "notion:\n  endpoint_rates: {pagez: 1}\n"))
     assert "notion.endpoint_rates" in message and "pagez" in message and "'pages'" in message
