@@ -28,9 +28,13 @@ STATE_DIR = ".notion-sync"
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see the old file or the new one, never a mix."""
+    """Write ``data`` to ``path`` so readers see the old file or the new one, never a mix.
+
+    A kill -9 mid-write leaves the temporary file behind; it is named so that no
+    scan for data files (``*.json``, a spool's ``000001.*``) ever reads it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".partial")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
