@@ -57,7 +57,9 @@ class IndexEntry(TypedDict):
     ``database_parent`` of its database, since that is where the database sits).
     ``children`` lists the ids of ``child_page`` / ``child_database`` blocks in the
     document's tree: a page whose parent is a block (a toggle, a column) belongs to
-    the page whose tree holds its ``child_page`` block.
+    the page whose tree holds its ``child_page`` block. ``child_databases`` is the
+    subset that are databases, so a rerun can schedule an unchanged page's child
+    documents from its entry without reading the page.
     """
 
     id: str
@@ -66,4 +68,5 @@ class IndexEntry(TypedDict):
     parent: dict[str, Any] | None
     database_id: str | None
     children: list[str]
+    child_databases: list[str]
     last_edited_time: str | None

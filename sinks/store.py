@@ -1,11 +1,12 @@
 """Durable, idempotent on-disk stores shared by the sink, the renderers and replay.
 
-The document store keeps each assembled document as one JSON file written
-atomically, so a crash never leaves half a document and writing the same
-document twice is harmless. It is also the sink's durable record of what it
-wrote: a rerun compares ``last_edited_time`` against it to skip unchanged pages.
-The file store is content-addressed (sha256), so the same image used by many
-pages is stored once and a re-download of an unchanged file is a no-op.
+The document store keeps each document as one JSON file of its chunks, written
+atomically a chunk at a time, so a crash never leaves half a document, writing
+the same document twice is harmless, and the worker never holds a whole one.
+It is also the sink's durable record of what it wrote: a rerun compares
+``last_edited_time`` against it to skip unchanged pages. The file store is
+content-addressed (sha256), so the same image used by many pages is stored once
+and a re-download of an unchanged file is a no-op.
 """
 
 from __future__ import annotations
@@ -13,37 +14,63 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
+from notion_sync.errors import SinkError
+from sinks.chunks import assemble, document_chunks, document_parts
 from sinks.document import Document, IndexEntry
 
-__all__ = ["STATE_DIR", "DocumentStore", "FileStore", "atomic_write", "index_entry"]
+__all__ = [
+    "STATE_DIR",
+    "DocumentStore",
+    "FileStore",
+    "atomic_write",
+    "atomic_writer",
+    "index_entry",
+]
 
 #: The folder inside an export's output directory that holds its stores and spool.
 STATE_DIR = ".notion-sync"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see the old file or the new one, never a mix.
+@contextmanager
+def _written(folder: Path, target: Callable[[], Path]) -> Iterator[BinaryIO]:
+    """A hidden temporary file in ``folder`` that becomes ``target()`` once the block ends
+    without an error and the bytes are on disk; otherwise it is removed.
 
     A kill -9 mid-write leaves the temporary file behind; it is named so that no
-    scan for data files (``*.json``, a spool's ``000001.*``) ever reads it.
+    scan for data files (``*.json``, a spool's ``000001.chunk``) ever reads it.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".partial")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".partial")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        path = target()
+        path.parent.mkdir(parents=True, exist_ok=True)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_writer(path: Path) -> AbstractContextManager[BinaryIO]:
+    """A file to write ``path`` through, so readers see the old file or the new one, never
+    a mix; it takes the place of ``path`` only when the block ends without an error."""
+    return _written(path.parent, lambda: path)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`)."""
+    with atomic_writer(path) as fh:
+        fh.write(data)
 
 
 def _plain_text(rich_text: list[dict[str, Any]] | None) -> str:
@@ -57,52 +84,77 @@ def _page_title(page: dict[str, Any]) -> str:
     return ""
 
 
-def _child_documents(blocks: list[dict[str, Any]]) -> Iterator[str]:
-    for block in blocks:
-        if block.get("type") in ("child_page", "child_database"):
-            yield str(block["id"])
-        yield from _child_documents(block.get("children") or [])
+class _EntryBuilder:
+    """An index entry built part by part, so a document is summarised as it streams by."""
+
+    def __init__(self, doc_id: str, kind: str) -> None:
+        self.doc_id = doc_id
+        self.kind = kind
+        self.head: dict[str, Any] = {}
+        self.children: list[str] = []
+        self.databases: list[str] = []
+
+    def add(self, part: str, value: Any) -> None:
+        if part == self.kind and isinstance(value, dict):  # the page, the data source
+            self.head = value
+        elif part == "blocks":
+            for _depth, block, _has_children in value:
+                kind = block.get("type")
+                if kind in ("child_page", "child_database"):
+                    self.children.append(str(block["id"]))
+                    if kind == "child_database":
+                        self.databases.append(str(block["id"]))
+
+    def entry(self) -> IndexEntry:
+        head, kind = self.head, self.kind
+        if kind == "page":
+            return IndexEntry(
+                id=self.doc_id,
+                kind="page",
+                title=_page_title(head),
+                parent=head.get("parent"),
+                database_id=None,
+                children=self.children,
+                child_databases=self.databases,
+                last_edited_time=head.get("last_edited_time"),
+            )
+        if kind == "data_source":
+            return IndexEntry(
+                id=self.doc_id,
+                kind="data_source",
+                title=_plain_text(head.get("title")),
+                parent=head.get("database_parent"),
+                database_id=(head.get("parent") or {}).get("database_id"),
+                children=[],
+                child_databases=[],
+                last_edited_time=head.get("last_edited_time"),
+            )
+        return IndexEntry(
+            id=self.doc_id,
+            kind="users",
+            title="",
+            parent=None,
+            database_id=None,
+            children=[],
+            child_databases=[],
+            last_edited_time=None,
+        )
 
 
 def index_entry(doc: Document) -> IndexEntry:
     """Summarise a document for the layout (title, parent, contained child documents)."""
-    kind = doc["kind"]
-    if kind == "page":
-        page = doc["page"]
-        return IndexEntry(
-            id=doc["id"],
-            kind="page",
-            title=_page_title(page),
-            parent=page.get("parent"),
-            database_id=None,
-            children=list(_child_documents(doc.get("blocks") or [])),
-            last_edited_time=page.get("last_edited_time"),
-        )
-    if kind == "data_source":
-        source = doc["data_source"]
-        parent = source.get("parent") or {}
-        return IndexEntry(
-            id=doc["id"],
-            kind="data_source",
-            title=_plain_text(source.get("title")),
-            parent=source.get("database_parent"),
-            database_id=parent.get("database_id"),
-            children=[],
-            last_edited_time=source.get("last_edited_time"),
-        )
-    return IndexEntry(
-        id=doc["id"],
-        kind=kind,
-        title="",
-        parent=None,
-        database_id=None,
-        children=[],
-        last_edited_time=None,
-    )
+    builder = _EntryBuilder(doc["id"], doc["kind"])
+    for part, value in document_parts(doc):
+        builder.add(part, value)
+    return builder.entry()
 
 
 class DocumentStore:
-    """Assembled documents by id, plus a small index entry per document."""
+    """Documents by id, each stored as its chunks, plus a small index entry per document.
+
+    A document file is ``{"kind", "id", "chunks": [[part, value], ...]}``: the sink
+    writes it chunk by chunk, straight from its spool, and :meth:`get` assembles it.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -116,18 +168,38 @@ class DocumentStore:
         return self._index / doc_id[:2] / f"{doc_id}.json"
 
     def put(self, doc: Document) -> IndexEntry:
-        """Store ``doc`` (idempotent) and return its index entry."""
-        entry = index_entry(doc)
-        atomic_write(self._doc_path(doc["id"]), orjson.dumps(doc))
-        atomic_write(self._index_path(doc["id"]), orjson.dumps(entry))
+        """Store a whole ``doc`` (idempotent) and return its index entry."""
+        return self.put_chunks(doc["id"], doc["kind"], document_chunks(doc))
+
+    def put_chunks(self, doc_id: str, kind: str, chunks: Iterable[tuple[str, bytes]]) -> IndexEntry:
+        """Store a document from its ``(part, JSON payload)`` chunks, holding one at a time.
+
+        Raises :class:`SinkError` if a payload is not JSON; the stored copy, if any,
+        is then left as it was.
+        """
+        builder = _EntryBuilder(doc_id, kind)
+        with atomic_writer(self._doc_path(doc_id)) as fh:
+            fh.write(b'{"kind":%b,"id":%b,"chunks":[' % (orjson.dumps(kind), orjson.dumps(doc_id)))
+            for seq, (part, payload) in enumerate(chunks):
+                try:
+                    builder.add(part, orjson.loads(payload))
+                except orjson.JSONDecodeError as exc:
+                    problem = f"chunk {seq} ({part}) of {doc_id} is not JSON: {exc}"
+                    raise SinkError(problem) from None
+                fh.write(b"%b[%b,%b]" % (b"," if seq else b"", orjson.dumps(part), payload))
+            fh.write(b"]}")
+        entry = builder.entry()
+        atomic_write(self._index_path(doc_id), orjson.dumps(entry))
         return entry
 
     def get(self, doc_id: str) -> Document | None:
         try:
-            data: Document = orjson.loads(self._doc_path(doc_id).read_bytes())
+            data: dict[str, Any] = orjson.loads(self._doc_path(doc_id).read_bytes())
         except FileNotFoundError:
             return None
-        return data
+        if "chunks" not in data:
+            return data  # written whole, by a version before chunked documents
+        return assemble(data["id"], data["kind"], (tuple(chunk) for chunk in data["chunks"]))
 
     def entry(self, doc_id: str) -> IndexEntry | None:
         try:
@@ -165,6 +237,22 @@ class FileStore:
         if not path.exists():
             atomic_write(path, data)
         return digest
+
+    async def put_stream(self, chunks: AsyncIterator[bytes]) -> tuple[str, int]:
+        """Store a blob as it arrives, one chunk in memory at a time; its sha256 and size.
+
+        The digest names the blob only once it is all read, so it is written under a
+        temporary name and moved into place at the end (replacing the same bytes, if
+        the store had them).
+        """
+        digest = hashlib.sha256()
+        size = 0
+        with _written(self.root, lambda: self.path_for(digest.hexdigest())) as fh:
+            async for chunk in chunks:
+                digest.update(chunk)
+                size += len(chunk)
+                fh.write(chunk)
+        return digest.hexdigest(), size
 
     def has(self, sha256: str) -> bool:
         return self.path_for(sha256).exists()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +28,15 @@ from notion_sync.config import Settings, resolve_token
 from notion_sync.errors import ConfigError, Forbidden, NotFound, NotionError, Unauthorized
 from notion_sync.notion.client import NotionGateway, current_export
 from notion_sync.notion.documents import (
-    Collected,
     Discovered,
-    collect_data_source,
-    collect_database,
-    collect_page,
-    collect_users,
-    walk_blocks,
+    Piece,
+    read_data_source,
+    read_database,
+    read_page,
+    read_users,
 )
+from sinks.chunks import encode_part
 from sinks.store import STATE_DIR, DocumentStore, FileStore
-from streams.chunks import document_chunks
 from streams.events import Emitter, now_ms
 from streams.tables import export_entries
 from streams.tasks import child_task, scheduled_record
@@ -50,6 +50,10 @@ _SEARCH_KINDS = {"page": "page", "data_source": "data_source", "database": "data
 
 def _state_root(out_dir: str) -> Path:
     return Path(out_dir) / STATE_DIR
+
+
+async def _one(piece: Piece) -> AsyncIterator[Piece]:
+    yield piece
 
 
 class Fetcher:
@@ -161,81 +165,88 @@ class Fetcher:
             export_id, "PlanningCompleted", {"export_id": export_id, "search_pages": state["pages"]}
         )
 
-    async def _unchanged(self, task: dict[str, Any], page: dict[str, Any]) -> Collected | None:
-        """The stored copy, if this page has not been edited since it was last written."""
-        store = DocumentStore(_state_root(task["out_dir"]))
-        entry = store.entry(task["object_id"])
-        if entry is None or entry["last_edited_time"] != page.get("last_edited_time"):
-            return None
-        stored = store.get(task["object_id"])
-        if stored is None:
-            return None
-        children = [
-            Discovered(str(b["id"]), "page" if b["type"] == "child_page" else "database")
-            for b in walk_blocks(stored.get("blocks") or [])
-            if b.get("type") in ("child_page", "child_database")
-        ]
-        return Collected(None, children)
+    def _unchanged(self, task: dict[str, Any], page: dict[str, Any]) -> Piece | None:
+        """The stored page's child documents, if it has not been edited since it was written.
 
-    async def collect(self, task: dict[str, Any], gateway: NotionGateway) -> tuple[Collected, str]:
-        """Run a task; returns what it collected and the outcome if there is no document."""
+        Read from the page's index entry, not the page: a rerun of an unchanged
+        workspace costs the listing, and the worker never loads the stored documents.
+        """
+        entry = DocumentStore(_state_root(task["out_dir"])).entry(task["object_id"])
+        if (
+            entry is None
+            or entry["last_edited_time"] != page.get("last_edited_time")
+            or "child_databases" not in entry  # written before entries listed them
+        ):
+            return None
+        databases = set(entry["child_databases"])
+        return Piece(
+            discovered=[
+                Discovered(child, "database" if child in databases else "page")
+                for child in entry["children"]
+            ]
+        )
+
+    async def collect(
+        self, task: dict[str, Any], gateway: NotionGateway
+    ) -> tuple[str, AsyncIterator[Piece]]:
+        """Start a task: its outcome, and the pieces it reads (a document if "assembled")."""
         kind = task["kind"]
         files = FileStore(_state_root(task["out_dir"]))
         listed = orjson.loads(task["listed"]) if task["listed"] else None
         object_id = task["object_id"]
         if kind == "users":
-            return await collect_users(gateway), "assembled"
+            return "assembled", read_users(gateway)
         if kind == "page":
             page = listed if listed is not None else await gateway.retrieve_page(object_id)
-            reused = await self._unchanged(task, page)
+            reused = self._unchanged(task, page)
             if reused is not None:
-                return reused, "unchanged"
-            return await collect_page(
+                return "unchanged", _one(reused)
+            return "assembled", read_page(
                 gateway,
-                object_id,
                 page,
                 files,
                 include_comments=task["include_comments"],
                 download_external=task["download_external"],
-            ), "assembled"
+            )
         if kind == "data_source":
-            return await collect_data_source(
+            return "assembled", read_data_source(
                 gateway, object_id, listed, files, download_external=task["download_external"]
-            ), "assembled"
+            )
         if kind == "database":
-            return await collect_database(gateway, object_id), "expanded"
+            return "expanded", read_database(gateway, object_id)
         raise ValueError(f"unknown fetch task kind {kind!r}")
 
-    async def emit_document(self, task: dict[str, Any], collected: Collected) -> None:
-        doc = collected.doc
-        assert doc is not None
+    async def emit_document(self, task: dict[str, Any], pieces: AsyncIterator[Piece]) -> None:
+        """Send a document's chunks piece by piece, then its DocumentComplete.
+
+        Each piece's discoveries are owed and tasked before its chunks go out, and the
+        chunks are acknowledged before the next piece is read: what the task holds is
+        one piece and the producer's batches, however large the document.
+        """
         base = {
             "export_id": task["export_id"],
-            "document_id": doc["id"],
-            "document_kind": doc["kind"],
+            "document_id": task["object_id"],
+            "document_kind": task["kind"],
             "out_dir": task["out_dir"],
         }
-        chunks = document_chunks(doc)
-        messages = [
-            (doc["id"], "EntityChunk", {**base, "seq": seq, "part": part, "payload": payload})
-            for seq, (part, payload) in enumerate(chunks)
-        ]
-        messages.append(
-            (
-                doc["id"],
-                "DocumentComplete",
-                {
-                    **base,
-                    "chunks": len(chunks),
-                    "blocks": collected.blocks,
-                    "files": len(doc.get("files") or {}),
-                },
-            )
-        )
-        await self.emitter.send_all(self.emitter.entities, messages)
-        metrics.BLOCKS_FETCHED.inc(collected.blocks)
-        for problem in collected.problems:
-            log.warning("export %s: %s", task["export_id"], problem)
+        key = task["object_id"]
+        seq = blocks = files = 0
+        async for piece in pieces:
+            await self.schedule(task, piece.discovered)
+            messages = []
+            for part, value in piece.parts:
+                for payload in encode_part(part, value):
+                    chunk = {**base, "seq": seq, "part": part, "payload": payload}
+                    messages.append((key, "EntityChunk", chunk))
+                    seq += 1
+            await self.emitter.send_all(self.emitter.entities, messages)
+            blocks += piece.blocks
+            files += piece.files
+            for problem in piece.problems:
+                log.warning("export %s: %s", task["export_id"], problem)
+        complete = {**base, "chunks": seq, "blocks": blocks, "files": files}
+        await self.emitter.send(self.emitter.entities, key, "DocumentComplete", complete)
+        metrics.BLOCKS_FETCHED.inc(blocks)
 
     async def done(self, task: dict[str, Any], outcome: str, reason: str | None = None) -> None:
         kind = {"users": "users", "database": "database"}.get(task["kind"], task["kind"])
@@ -296,11 +307,12 @@ class Fetcher:
             if task["kind"] == "search":
                 await self.search(task, gateway)
                 return
-            collected, outcome = await self.collect(task, gateway)
-            await self.schedule(task, collected.discovered)
-            if collected.doc is not None:
-                await self.emit_document(task, collected)
+            outcome, pieces = await self.collect(task, gateway)
+            if outcome == "assembled":
+                await self.emit_document(task, pieces)
             else:
+                async for piece in pieces:
+                    await self.schedule(task, piece.discovered)
                 await self.done(task, outcome)
         except Unauthorized as exc:
             await self.fail_export(task, str(exc), "unauthorized")

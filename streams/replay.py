@@ -35,14 +35,14 @@ from typing import Any
 
 import orjson
 
-from notion_sync.errors import ConfigError, NotionSyncError, SchemaError
+from notion_sync.errors import ConfigError, NotionSyncError, SchemaError, SinkError
 from notion_sync.status import read_events
 from notion_sync.topic_reader import read_topic
 from schemas import Decoded, decode
 from sinks.export import RenderReport, render_export, workspace_name
 from sinks.manifest import build_manifest
+from sinks.spool import Spool
 from sinks.store import STATE_DIR, DocumentStore, FileStore, atomic_write
-from streams.chunks import assemble
 
 __all__ = [
     "ExportRecord",
@@ -219,17 +219,21 @@ def replay_from_topic(
             )
             if not wanted:
                 continue
-            folder = spool / str(source) / str(doc_id)
+            chunks = Spool(spool / str(source) / str(doc_id))
             if decoded.name == "EntityChunk":
-                atomic_write(folder / f"{record['seq']:06d}.{record['part']}", record["payload"])
+                chunks.put(record["seq"], record["part"], record["payload"])
                 result.chunks += 1
                 result.bytes_read += size
             elif decoded.name == "DocumentComplete":
-                parts = _spooled(folder, record["chunks"])
-                if parts is not None:
-                    store.put(assemble(doc_id, record["document_kind"], parts))
+                count = record["chunks"]
+                if count > 0 and not chunks.missing(count):
+                    try:
+                        store.put_chunks(doc_id, record["document_kind"], chunks.chunks(count))
+                    except SinkError as exc:
+                        problem = f"{entities_topic} holds a broken chunk: {exc}"
+                        raise TopicIncomplete(problem) from exc
                     stored.add(doc_id)
-                shutil.rmtree(folder, ignore_errors=True)
+                chunks.remove()
     missing = (assembled | unchanged) - stored
     if missing:
         raise TopicIncomplete(
@@ -239,17 +243,6 @@ def replay_from_topic(
     result.documents = len(stored)
     result.seconds = time.monotonic() - started
     return result
-
-
-def _spooled(folder: Path, count: int) -> list[tuple[str, bytes]] | None:
-    """The ``count`` spooled chunks of a document in ``seq`` order, or None if any is missing."""
-    parts: list[tuple[str, bytes]] = []
-    for seq in range(count):
-        found = sorted(folder.glob(f"{seq:06d}.*"))
-        if not found:
-            return None
-        parts.append((found[0].suffix[1:], found[0].read_bytes()))
-    return parts
 
 
 def link_files(

@@ -2,8 +2,8 @@
 
 Chunks are spooled to disk as they arrive (one file per ``seq``, so a re-delivered
 chunk overwrites itself), never held in memory across messages. When the
-document's DocumentComplete arrives, the chunks are read back in order,
-assembled, written atomically to the document store, and the spool is removed;
+document's DocumentComplete arrives, the chunks are copied in order, one at a
+time, into the document store (one atomic write), and the spool is removed;
 only then is DocumentDone sent, and only after that is the offset committed.
 Rendering waits for the whole export (links need every document's place).
 """
@@ -11,14 +11,14 @@ Rendering waits for the whole export (links need every document's place).
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 from typing import Any
 
 import faust
 
-from sinks.store import STATE_DIR, DocumentStore, atomic_write
-from streams.chunks import assemble
+from notion_sync.errors import SinkError
+from sinks.spool import Spool
+from sinks.store import STATE_DIR, DocumentStore
 from streams.events import Emitter
 
 __all__ = ["Sink", "register_sink"]
@@ -26,8 +26,8 @@ __all__ = ["Sink", "register_sink"]
 log = logging.getLogger(__name__)
 
 
-def _spool_dir(record: dict[str, Any]) -> Path:
-    return (
+def _spool(record: dict[str, Any]) -> Spool:
+    return Spool(
         Path(record["out_dir"]) / STATE_DIR / "spool" / record["export_id"] / record["document_id"]
     )
 
@@ -37,36 +37,37 @@ class Sink:
         self.emitter = emitter
 
     def spool(self, chunk: dict[str, Any]) -> None:
-        path = _spool_dir(chunk) / f"{chunk['seq']:06d}.{chunk['part']}"
-        atomic_write(path, chunk["payload"])
+        _spool(chunk).put(chunk["seq"], chunk["part"], chunk["payload"])
 
-    async def complete(self, record: dict[str, Any]) -> None:
-        spool = _spool_dir(record)
-        parts: list[tuple[str, bytes]] = []
-        missing = []
-        for seq in range(record["chunks"]):
-            found = sorted(spool.glob(f"{seq:06d}.*"))
-            if not found:
-                missing.append(seq)
-                continue
-            parts.append((found[0].suffix[1:], found[0].read_bytes()))
-        outcome, reason = "assembled", None
+    def store(self, record: dict[str, Any]) -> tuple[str, str | None]:
+        """Write the document from its spool; returns its outcome and, if failed, why."""
+        spool = _spool(record)
         store = DocumentStore(Path(record["out_dir"]) / STATE_DIR)
         if not spool.exists() and store.entry(record["document_id"]) is not None:
-            # A re-delivered DocumentComplete: this document was assembled and its spool removed.
-            missing = []
-        elif missing:
-            outcome, reason = "failed", f"chunks {missing} never arrived"
+            return "assembled", None  # a re-delivered DocumentComplete: stored, spool removed
+        if record["chunks"] < 1:
+            return "failed", "the document came with no chunks"
+        missing = spool.missing(record["chunks"])
+        if missing:
+            return "failed", f"chunks {missing} never arrived"
+        try:
+            store.put_chunks(
+                record["document_id"], record["document_kind"], spool.chunks(record["chunks"])
+            )
+        except SinkError as exc:
+            return "failed", str(exc)
+        spool.remove()
+        return "assembled", None
+
+    async def complete(self, record: dict[str, Any]) -> None:
+        outcome, reason = self.store(record)
+        if reason:
             log.error(
-                "export %s: document %s is missing %s",
+                "export %s: document %s failed: %s",
                 record["export_id"],
                 record["document_id"],
                 reason,
             )
-        if not missing and parts:
-            doc = assemble(record["document_id"], record["document_kind"], parts)
-            store.put(doc)
-            shutil.rmtree(spool, ignore_errors=True)
         await self.emitter.event(
             record["export_id"],
             "DocumentDone",

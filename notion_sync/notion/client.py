@@ -10,6 +10,7 @@ context variable the fetcher sets), so progress can report each export's traffic
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
 import random
@@ -253,23 +254,35 @@ class NotionGateway:
             lambda: self._client.comments.list(block_id=block_id, **kwargs),
         )
 
-    async def paginate(
+    async def result_pages(
         self, fetch: Callable[[str | None], Awaitable[dict[str, Any]]]
-    ) -> AsyncIterator[dict[str, Any]]:
-        """Every result of a paginated endpoint, following ``next_cursor``."""
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """The results of a paginated endpoint, a response (≤100) at a time."""
         cursor: str | None = None
         while True:
             page = await fetch(cursor)
-            for item in page.get("results") or []:
-                yield item
+            yield list(page.get("results") or [])
             cursor = page.get("next_cursor")
             if not page.get("has_more") or not cursor:
                 return
 
-    async def download(self, url: str) -> httpx.Response:
-        """GET a file URL (S3 for Notion-hosted files): not the API, so not its budget."""
+    async def paginate(
+        self, fetch: Callable[[str | None], Awaitable[dict[str, Any]]]
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every result of a paginated endpoint, following ``next_cursor``."""
+        async for results in self.result_pages(fetch):
+            for item in results:
+                yield item
+
+    @contextlib.asynccontextmanager
+    async def download(self, url: str) -> AsyncIterator[httpx.Response]:
+        """GET a file URL (S3 for Notion-hosted files), its body to be read as a stream.
+
+        Not the API, so not its budget.
+        """
         with map_notion_errors():
-            return await self._files.get(url)
+            async with self._files.stream("GET", url) as response:
+                yield response
 
 
 def _page_args(cursor: str | None) -> dict[str, Any]:

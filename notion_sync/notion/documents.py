@@ -1,35 +1,42 @@
-"""What one fetch task reads from Notion, returned as a document plus what it discovered.
+"""What one fetch task reads from Notion: its document, piece by piece, and what it found.
 
 A page is its object (as listed, else retrieved), its block tree (children lists of
 100, recursing only where ``has_children`` and never into child pages or
 databases, which are documents of their own), its page-level comments, the full
-lists of properties Notion truncated at 25 references, and its files.
+lists of properties Notion truncated at 25 references, and its files. A data
+source is its object and its rows.
+
+A document comes as :class:`Piece` s that the fetcher sends on before the next is
+read, so a task holds one piece, not a document: the top-level blocks of one
+children list (≤100) with their subtrees, or the rows of one query (≤100). Each
+piece carries the files its objects use, downloaded before their links expire,
+and the documents it discovered.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from notion_sync.notion.client import NotionGateway
 from notion_sync.notion.files import FileLink, download_files, find_files
-from sinks.document import USERS_DOCUMENT_ID, Document
+from sinks.chunks import flatten_blocks
 from sinks.store import FileStore
 
 __all__ = [
-    "Collected",
     "Discovered",
-    "collect_data_source",
-    "collect_database",
-    "collect_page",
-    "collect_users",
+    "Piece",
+    "read_data_source",
+    "read_database",
+    "read_page",
+    "read_users",
 ]
 
 #: Notion shows at most this many references per property in a page object.
 PROPERTY_REFERENCE_LIMIT = 25
-_CHILD_DOCUMENT_TYPES = ("child_page", "child_database")
+CHILD_DOCUMENT_TYPES = ("child_page", "child_database")
 
 
 @dataclass(frozen=True)
@@ -42,30 +49,38 @@ class Discovered:
 
 
 @dataclass
-class Collected:
-    doc: Document | None
+class Piece:
+    """Part of a document as ``(part, value)`` pairs (see :mod:`sinks.chunks`), with the
+    documents it led to; a piece with no parts only discovers."""
+
+    parts: list[tuple[str, Any]] = field(default_factory=list)
     discovered: list[Discovered] = field(default_factory=list)
     blocks: int = 0
+    files: int = 0
     problems: list[str] = field(default_factory=list)
 
 
-async def _block_tree(gw: NotionGateway, block_id: str) -> list[dict[str, Any]]:
-    children = [block async for block in gw.paginate(lambda c: gw.block_children(block_id, c))]
+def child_document(block: dict[str, Any]) -> Discovered:
+    """The page or database a ``child_page`` / ``child_database`` block stands for."""
+    return Discovered(str(block["id"]), "page" if block["type"] == "child_page" else "database")
+
+
+async def _subtrees(gw: NotionGateway, blocks: list[dict[str, Any]]) -> None:
+    """Give every block with children its subtree, read concurrently."""
     nested = [
         block
-        for block in children
-        if block.get("has_children") and block.get("type") not in _CHILD_DOCUMENT_TYPES
+        for block in blocks
+        if block.get("has_children") and block.get("type") not in CHILD_DOCUMENT_TYPES
     ]
     subtrees = await asyncio.gather(*(_block_tree(gw, str(block["id"])) for block in nested))
     for block, subtree in zip(nested, subtrees, strict=True):
         block["children"] = subtree
+
+
+async def _block_tree(gw: NotionGateway, block_id: str) -> list[dict[str, Any]]:
+    children = [block async for block in gw.paginate(lambda c: gw.block_children(block_id, c))]
+    await _subtrees(gw, children)
     return children
-
-
-def walk_blocks(blocks: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    for block in blocks:
-        yield block
-        yield from walk_blocks(block.get("children") or [])
 
 
 async def _property_items(
@@ -93,20 +108,17 @@ async def _truncated_properties(
     return full
 
 
-async def _files(
-    gw: NotionGateway, objects: list[dict[str, Any]], store: FileStore, download_external: bool
-) -> tuple[dict[str, Any], list[str]]:
-    links = [link for obj in objects for link in find_files(obj)]
+class _Files:
+    """One document's file downloads: each URL once, however many pieces use it."""
 
-    async def fetch(url: str) -> tuple[int, bytes, str]:
-        response = await gw.download(url)
-        return (
-            response.status_code,
-            response.content,
-            response.headers.get("content-type", "application/octet-stream"),
-        )
+    def __init__(self, gw: NotionGateway, store: FileStore, download_external: bool) -> None:
+        self.gw = gw
+        self.store = store
+        self.download_external = download_external
+        self.done: set[str] = set()
 
-    async def refresh(link: FileLink) -> str | None:
+    async def _refresh(self, link: FileLink) -> str | None:
+        gw = self.gw
         fresh = (
             await gw.retrieve_block(link.owner_id)
             if link.owner_kind == "block"
@@ -119,91 +131,91 @@ async def _files(
                 return candidate.url
         return None
 
-    refs, problems = await download_files(
-        links, store, fetch, refresh, download_external=download_external
-    )
-    return dict(refs), problems
+    async def piece(
+        self,
+        parts: list[tuple[str, Any]],
+        objects: Iterable[dict[str, Any]],
+        discovered: list[Discovered] | None = None,
+        blocks: int = 0,
+    ) -> Piece:
+        """A piece of ``parts``, with the files of ``objects`` downloaded and added to it."""
+        links = [link for obj in objects for link in find_files(obj)]
+        refs, problems = await download_files(
+            links,
+            self.store,
+            self.gw.download,
+            self._refresh,
+            download_external=self.download_external,
+            done=self.done,
+        )
+        return Piece([*parts, ("files", refs)], discovered or [], blocks, len(refs), problems)
 
 
-async def collect_page(
+async def read_page(
     gw: NotionGateway,
-    page_id: str,
-    listed: dict[str, Any] | None,
-    files: FileStore,
+    page: dict[str, Any],
+    store: FileStore,
     *,
     include_comments: bool,
     download_external: bool,
-) -> Collected:
-    page = listed if listed is not None else await gw.retrieve_page(page_id)
-    blocks, comments, property_items = await asyncio.gather(
-        _block_tree(gw, page_id),
-        _comments(gw, page_id) if include_comments else _nothing(),
-        _truncated_properties(gw, page),
+) -> AsyncIterator[Piece]:
+    """A page (as listed or retrieved) and everything under it, a children list at a time."""
+    page_id = str(page["id"])
+    files = _Files(gw, store, download_external)
+    async for top in gw.result_pages(lambda c: gw.block_children(page_id, c)):
+        await _subtrees(gw, top)
+        flat = list(flatten_blocks(top))
+        blocks = [block for _depth, block, _has_children in flat]
+        yield await files.piece(
+            [("blocks", flat)],
+            blocks,
+            [child_document(b) for b in blocks if b.get("type") in CHILD_DOCUMENT_TYPES],
+            len(flat),
+        )
+    comments = (
+        [item async for item in gw.paginate(lambda c: gw.comments(page_id, c))]
+        if include_comments
+        else []
     )
-    all_blocks = list(walk_blocks(blocks))
-    file_refs, problems = await _files(gw, [page, *all_blocks, *comments], files, download_external)
-    discovered = [
-        Discovered(str(block["id"]), "page" if block["type"] == "child_page" else "database")
-        for block in all_blocks
-        if block.get("type") in _CHILD_DOCUMENT_TYPES
-    ]
-    doc: Document = {
-        "kind": "page",
-        "id": page_id,
-        "page": page,
-        "blocks": blocks,
-        "comments": comments,
-        "property_items": property_items,
-        "files": file_refs,
-    }
-    return Collected(doc, discovered, len(all_blocks), problems)
+    property_items = await _truncated_properties(gw, page)
+    yield await files.piece(
+        [("page", page), ("comments", comments), ("property_items", property_items)],
+        [page, *comments],
+    )
 
 
-async def _nothing() -> list[dict[str, Any]]:
-    return []
-
-
-async def _comments(gw: NotionGateway, block_id: str) -> list[dict[str, Any]]:
-    return [item async for item in gw.paginate(lambda c: gw.comments(block_id, c))]
-
-
-async def collect_data_source(
+async def read_data_source(
     gw: NotionGateway,
     data_source_id: str,
     listed: dict[str, Any] | None,
-    files: FileStore,
+    store: FileStore,
     *,
     download_external: bool,
-) -> Collected:
+) -> AsyncIterator[Piece]:
+    """A data source, a query's rows at a time; each row is also a page of its own to fetch."""
+    files = _Files(gw, store, download_external)
     source = listed if listed is not None else await gw.retrieve_data_source(data_source_id)
-    rows = [row async for row in gw.paginate(lambda c: gw.query_data_source(data_source_id, c))]
-    # The rows carry their own signed file URLs (icons, covers, files properties): the data
-    # source owns copies too, so its renderers can point at them instead of at links that
-    # expire in an hour and differ on every run (byte-identical exports, issue 5).
-    file_refs, problems = await _files(gw, [source, *rows], files, download_external)
-    doc: Document = {
-        "kind": "data_source",
-        "id": data_source_id,
-        "data_source": source,
-        "rows": rows,
-        "property_items": {},
-        "files": file_refs,
-    }
-    discovered = [Discovered(str(row["id"]), "page", row) for row in rows]
-    return Collected(doc, discovered, 0, problems)
+    async for rows in gw.result_pages(lambda c: gw.query_data_source(data_source_id, c)):
+        # The rows carry their own signed file URLs (icons, covers, files properties): the
+        # data source owns copies too, so its renderers can point at them instead of at
+        # links that expire in an hour and differ on every run (byte-identical exports).
+        yield await files.piece(
+            [("rows", rows)], rows, [Discovered(str(row["id"]), "page", row) for row in rows]
+        )
+    yield await files.piece([("data_source", source)], [source])
 
 
-async def collect_database(gw: NotionGateway, database_id: str) -> Collected:
+async def read_database(gw: NotionGateway, database_id: str) -> AsyncIterator[Piece]:
     """A database found as a child block: its data sources are the documents."""
     database = await gw.retrieve_database(database_id)
-    discovered = [
-        Discovered(str(source["id"]), "data_source")
-        for source in database.get("data_sources") or []
-        if isinstance(source, dict) and source.get("id")
-    ]
-    return Collected(None, discovered)
+    yield Piece(
+        discovered=[
+            Discovered(str(source["id"]), "data_source")
+            for source in database.get("data_sources") or []
+            if isinstance(source, dict) and source.get("id")
+        ]
+    )
 
 
-async def collect_users(gw: NotionGateway) -> Collected:
-    users = [user async for user in gw.paginate(gw.users)]
-    return Collected({"kind": "users", "id": USERS_DOCUMENT_ID, "users": users})
+async def read_users(gw: NotionGateway) -> AsyncIterator[Piece]:
+    yield Piece([("users", [user async for user in gw.paginate(gw.users)])])

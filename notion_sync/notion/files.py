@@ -1,18 +1,22 @@
 """Notion-hosted files: find them in served objects and download them before their links expire.
 
 Notion-hosted URLs expire an hour after the response that carried them, so the
-fetcher downloads them at fetch time into the content-addressed store. An expired
-link (403 from the storage service) is refreshed by re-reading the object that owns
-it. External files stay links unless the export asks for them.
+fetcher downloads them at fetch time into the content-addressed store, streamed
+to disk (a file can be far larger than a worker's memory). An expired link (403
+from the storage service) is refreshed by re-reading the object that owns it.
+External files stay links unless the export asks for them.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+import httpx
 
 from notion_sync import metrics
 from notion_sync.errors import NotionError
@@ -76,40 +80,50 @@ def find_files(obj: dict[str, Any]) -> Iterator[FileLink]:
 
 
 Refresher = Callable[[FileLink], Awaitable[str | None]]
-Downloader = Callable[[str], Awaitable[tuple[int, bytes, str]]]
+#: Opens a GET of a file URL; the response's body is read as a stream.
+Opener = Callable[[str], AbstractAsyncContextManager[httpx.Response]]
+
+
+async def _download(open_url: Opener, store: FileStore, url: str) -> tuple[int, FileRef | None]:
+    """Stream one file into the store (never whole in memory); its ref if the answer was 200."""
+    async with open_url(url) as response:
+        if response.status_code != 200:
+            return response.status_code, None
+        sha, size = await store.put_stream(response.aiter_bytes())
+        content_type = response.headers.get("content-type", "application/octet-stream")
+    return 200, FileRef(sha256=sha, name="", size=size, content_type=content_type)
 
 
 async def download_files(
     links: list[FileLink],
     store: FileStore,
-    download: Downloader,
+    open_url: Opener,
     refresh: Refresher,
     *,
     download_external: bool,
+    done: set[str],
 ) -> tuple[dict[str, FileRef], list[str]]:
-    """Download each wanted file once; returns url → blob ref, and problems to report."""
+    """Download each wanted file not in ``done`` (the URLs a document already has); returns
+    url → blob ref, and problems to report. ``done`` gains the URLs tried."""
     refs: dict[str, FileRef] = {}
     problems: list[str] = []
     for link in links:
-        if link.url in refs or not (link.hosted or download_external):
+        if link.url in done or not (link.hosted or download_external):
             continue
-        url = link.url
+        done.add(link.url)
         try:
-            status, body, content_type = await download(url)
+            status, ref = await _download(open_url, store, link.url)
             if status == 403 and link.hosted:
                 fresh = await refresh(link)
                 if fresh:
-                    status, body, content_type = await download(fresh)
+                    status, ref = await _download(open_url, store, fresh)
         except NotionError as exc:
             problems.append(f"file {link.name!r} of {link.owner_id}: {exc}")
             continue
-        if status != 200:
+        if ref is None:
             problems.append(f"file {link.name!r} of {link.owner_id}: HTTP {status}")
             continue
-        sha = store.put(body)
         metrics.FILES_DOWNLOADED.inc()
-        metrics.FILE_BYTES.inc(len(body))
-        refs[link.url] = FileRef(
-            sha256=sha, name=link.name, size=len(body), content_type=content_type
-        )
+        metrics.FILE_BYTES.inc(ref["size"])
+        refs[link.url] = {**ref, "name": link.name}
     return refs, problems

@@ -2,8 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from streams import chunks
-from streams.chunks import assemble, document_chunks
+import orjson
+
+from sinks import chunks
+from sinks.chunks import assemble, document_chunks
+
+
+def _round_trip(doc: dict[str, Any]) -> dict[str, Any]:
+    parts = [(part, orjson.loads(payload)) for part, payload in document_chunks(doc)]
+    return assemble(doc["id"], doc["kind"], parts)
 
 
 def _block(
@@ -38,8 +45,7 @@ def test_page_round_trips_with_nested_tree_and_repeated_ids() -> None:
         "property_items": {"rel": [{"object": "property_item"}]},
         "files": {"https://f/1": {"sha256": "ab", "name": "f", "size": 1, "content_type": "x"}},
     }
-    parts = document_chunks(doc)
-    assert assemble("p1", "page", parts) == doc
+    assert _round_trip(doc) == doc
 
 
 def test_large_lists_are_split_below_the_chunk_size(monkeypatch: Any) -> None:
@@ -53,11 +59,10 @@ def test_large_lists_are_split_below_the_chunk_size(monkeypatch: Any) -> None:
         "property_items": {},
         "files": {},
     }
-    parts = document_chunks(doc)
-    row_parts = [payload for part, payload in parts if part == "rows"]
+    row_parts = [payload for part, payload in document_chunks(doc) if part == "rows"]
     assert len(row_parts) > 3
     assert all(len(payload) <= 2_000 + 200 for payload in row_parts)
-    assert assemble("d", "data_source", parts) == doc
+    assert _round_trip(doc) == doc
 
 
 def test_empty_page_and_users_documents() -> None:
@@ -70,6 +75,25 @@ def test_empty_page_and_users_documents() -> None:
         "property_items": {},
         "files": {},
     }
-    assert assemble("p", "page", document_chunks(page)) == page
+    assert _round_trip(page) == page
+    assert [part for part, _ in document_chunks(page)] == ["page"]  # empty parts are not sent
     users = {"kind": "users", "id": "users", "users": [{"id": "u"}]}
-    assert assemble("users", "users", document_chunks(users)) == users
+    assert _round_trip(users) == users
+
+
+def test_lists_and_maps_in_several_parts_are_joined_in_order() -> None:
+    parts = [
+        ("rows", [{"id": "r1"}]),
+        ("files", {"u1": {"sha256": "a"}}),
+        ("rows", [{"id": "r2"}]),
+        ("files", {"u2": {"sha256": "b"}}),
+        ("data_source", {"id": "d"}),
+    ]
+    assert assemble("d", "data_source", parts) == {
+        "kind": "data_source",
+        "id": "d",
+        "rows": [{"id": "r1"}, {"id": "r2"}],
+        "files": {"u1": {"sha256": "a"}, "u2": {"sha256": "b"}},
+        "property_items": {},
+        "data_source": {"id": "d"},
+    }

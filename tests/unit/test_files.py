@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from notion_sync.config import NotionSettings
 from notion_sync.notion.client import NotionGateway
-from notion_sync.notion.documents import collect_page
+from notion_sync.notion.documents import read_page
 from notion_sync.sandbox import Sandbox
 from notion_sync.sandbox.clock import ManualClock
+from sinks.chunks import assemble
 from sinks.store import FileStore
 
 Factory = Callable[..., Awaitable[Sandbox]]
+
+
+async def _read_page(
+    gateway: NotionGateway, page: dict[str, Any], files: FileStore, **options: bool
+) -> tuple[dict[str, Any], list[str]]:
+    """The whole page document its pieces make, and the problems they reported."""
+    parts: list[tuple[str, Any]] = []
+    problems: list[str] = []
+    async for piece in read_page(gateway, page, files, **options):
+        parts += piece.parts
+        problems += piece.problems
+    return assemble(page["id"], "page", parts), problems
 
 
 def _page_with_hosted_file(sb: Sandbox) -> str:
@@ -37,14 +51,13 @@ async def test_expired_links_are_refreshed_from_the_owning_object(
         manual_clock.advance(3600)
         sb.reset_stats()
         files = FileStore(tmp_path)
-        collected = await collect_page(
-            gateway, page_id, listed, files, include_comments=False, download_external=False
+        doc, problems = await _read_page(
+            gateway, listed, files, include_comments=False, download_external=False
         )
     finally:
         await gateway.aclose()
-    assert collected.doc is not None
-    assert collected.problems == []
-    refs = collected.doc["files"]
+    assert problems == []
+    refs = doc["files"]
     hosted = next(f for f in sb.manifest()["pages"] if f["id"] == page_id)["files"]
     assert len(refs) >= len([f for f in hosted if f["type"] == "file"])
     for ref in refs.values():
@@ -68,18 +81,17 @@ async def test_external_files_stay_links_unless_asked(
             for p in sb.manifest()["pages"]
             if p["shared"] and any(f["type"] == "external" for f in p["files"])
         )
-        collected = await collect_page(
+        doc, _ = await _read_page(
             gateway,
-            page_id,
-            None,
+            await gateway.retrieve_page(page_id),
             FileStore(tmp_path),
             include_comments=True,
             download_external=False,
         )
     finally:
         await gateway.aclose()
-    assert collected.doc is not None
-    assert all("__files/" in url for url in collected.doc["files"])
+    assert doc["files"]
+    assert all("__files/" in url for url in doc["files"])
 
 
 async def test_downloads_are_counted_in_metrics(sandbox_factory: Factory, tmp_path: Path) -> None:
@@ -91,17 +103,15 @@ async def test_downloads_are_counted_in_metrics(sandbox_factory: Factory, tmp_pa
         NotionSettings(base_url=sb.base_url, rate=1000, burst=100), sb.token, "sandbox"
     )
     try:
-        collected = await collect_page(
+        doc, _ = await _read_page(
             gateway,
-            _page_with_hosted_file(sb),
-            None,
+            await gateway.retrieve_page(_page_with_hosted_file(sb)),
             FileStore(tmp_path),
             include_comments=False,
             download_external=False,
         )
     finally:
         await gateway.aclose()
-    assert collected.doc is not None
-    sizes = [ref["size"] for ref in collected.doc["files"].values()]
+    sizes = [ref["size"] for ref in doc["files"].values()]
     assert metrics.FILES_DOWNLOADED._value.get() - before[0] == len(sizes) > 0
     assert metrics.FILE_BYTES._value.get() - before[1] == sum(sizes)
