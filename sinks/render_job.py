@@ -6,8 +6,9 @@ lives in the worker, whose memory must stay flat however large the workspace,
 and the render uses another core instead of taking the GIL from the worker's
 event loop. The child imports only the sinks (~20 MB of RSS).
 
-Protocol: the parent writes ``{"export": {...}, "documents": [[id, [outcome,
-kind, reason]], ...]}`` (the ledger's view) as JSON on stdin; the child renders,
+Protocol: the parent writes ``{"export": {...}}`` and then one ``[id, [outcome,
+kind, reason]]`` per document (the ledger's view), each a line of JSON, on
+stdin; the child renders,
 writes ``manifest.json`` and answers ``{"written": {format: count},
 "finished_at": ms}`` on stdout with exit status 0. Anything else is a failure
 whose reason is on stderr. Rendering twice gives the same bytes, so a render cut
@@ -61,8 +62,10 @@ def render_documents(
 
 
 def main() -> None:
-    job = orjson.loads(sys.stdin.buffer.read())
-    written, finished_at = render_documents(job["export"], job["documents"])
+    lines = iter(sys.stdin.buffer)
+    export = orjson.loads(next(lines))["export"]
+    documents = [(doc_id, entry) for doc_id, entry in map(orjson.loads, lines)]
+    written, finished_at = render_documents(export, documents)
     sys.stdout.buffer.write(orjson.dumps({"written": written, "finished_at": finished_at}))
 
 

@@ -24,6 +24,7 @@ def create_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.A
         f"{APP_ID}-{kafka.topic_prefix}" if kafka.topic_prefix != "notion-sync" else APP_ID,
         broker=f"kafka://{bootstrap}",
         store="memory://",
+        datadir=str(settings.worker.state_dir),  # the per-document tables' files: tabledir
         key_serializer="raw",
         value_serializer="raw",
         autodiscover=False,

@@ -37,8 +37,9 @@ from notion_sync.notion.documents import (
 )
 from sinks.chunks import encode_part
 from sinks.store import STATE_DIR, DocumentStore, FileStore
+from streams import table_store
 from streams.events import Emitter, now_ms
-from streams.tables import export_entries
+from streams.tables import delete_export_entries, export_entries, set_entries
 from streams.tasks import child_task, scheduled_record
 
 __all__ = ["Fetcher", "register_fetcher"]
@@ -60,12 +61,15 @@ class Fetcher:
     def __init__(self, app: faust.App, emitter: Emitter, settings: Settings) -> None:
         self.emitter = emitter
         self.settings = settings
+        self.app = app
         self.planned = app.Table(
             "fetch-planned",
             default=None,
             partitions=settings.kafka.fetch_partitions,
+            store=table_store.URL,
         )
         self._gateways: dict[str, NotionGateway] = {}
+        #: Documents being tasked: another task must not task them before the table says so.
         self._claimed: set[str] = set()
         self._failed_exports: set[str] = set()
         #: Set on shutdown: a task that breaks from then on is handed back, not failed.
@@ -121,8 +125,8 @@ class Fetcher:
             await self.emitter.send_all(
                 self.emitter.fetch, [(t["token_ref"], "FetchTask", t) for t in tasks]
             )
-        for key, value in table_updates.items():
-            self.planned[key] = value
+        await set_entries(self.app, self.planned, table_updates.items())
+        self._claimed.difference_update(table_updates)  # the table answers from now on
         metrics.TRACKED_DOCUMENTS.labels("planned").set(len(self.planned))
 
     async def search(self, task: dict[str, Any], gateway: NotionGateway) -> None:
@@ -159,8 +163,7 @@ class Fetcher:
                     for key, kind in deferred
                 ],
             )
-            for key, _kind in deferred:
-                self.planned[key] = "tasked"
+            await set_entries(self.app, self.planned, ((key, "tasked") for key, _ in deferred))
         await self.emitter.event(
             export_id, "PlanningCompleted", {"export_id": export_id, "search_pages": state["pages"]}
         )
@@ -275,13 +278,11 @@ class Fetcher:
             },
         )
 
-    def forget(self, export_id: str) -> None:
-        """The export has ended: drop its planning state so memory does not grow with exports."""
-        stale = [key for key, _ in export_entries(self.planned, export_id)]
-        for key in [*stale, f"search/{export_id}"]:
-            if key in self.planned:
-                del self.planned[key]
-        self._claimed = {key for key in self._claimed if not key.startswith(f"{export_id}/")}
+    async def forget(self, export_id: str) -> None:
+        """The export has ended: drop its planning state, so the table holds running exports."""
+        await delete_export_entries(self.app, self.planned, export_id)
+        if f"search/{export_id}" in self.planned:
+            del self.planned[f"search/{export_id}"]
         metrics.TRACKED_DOCUMENTS.labels("planned").set(len(self.planned))
         self._failed_exports.discard(export_id)
         for gateway in self._gateways.values():
@@ -290,7 +291,7 @@ class Fetcher:
     async def handle(self, event: faust.types.EventT, task: dict[str, Any]) -> None:
         export_id = task["export_id"]
         if task["kind"] == "forget":
-            self.forget(export_id)
+            await self.forget(export_id)
             return
         current_export.set(export_id)
         if export_id in self._failed_exports:

@@ -15,13 +15,15 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import faust
 
 from notion_sync import metrics
+from streams import table_store
 from streams.events import Emitter, now_ms
-from streams.tables import export_entries
+from streams.tables import delete_export_entries, export_entries
 from streams.tasks import task_record
 
 __all__ = ["FINAL_OUTCOMES", "Ledger", "register_ledger"]
@@ -45,6 +47,7 @@ LEDGER_EVENTS = (
 
 class Ledger:
     def __init__(self, app: faust.App, emitter: Emitter, partitions: int) -> None:
+        self.app = app
         self.emitter = emitter
         self.exports = app.Table(
             "ledger-exports",
@@ -55,6 +58,7 @@ class Ledger:
             "ledger-documents",
             default=None,
             partitions=partitions,
+            store=table_store.URL,
         )
         self._counts: dict[str, Counter[str]] = {}
         self._last_progress: dict[str, float] = {}
@@ -76,10 +80,12 @@ class Ledger:
             self._counts[export_id] = counts
         return counts
 
-    def documents_of(self, export_id: str) -> list[tuple[str, list[Any]]]:
+    def documents_of(self, export_id: str) -> Iterator[tuple[str, list[Any]]]:
+        """``(document id, [outcome, kind, reason])`` of the export, by id, read lazily."""
         start = len(export_id) + 1  # past "<export_id>/"
-        entries = export_entries(self.documents, export_id)
-        return sorted((key[start:], value) for key, value in entries if value)
+        for key, value in export_entries(self.documents, export_id):
+            if value:
+                yield key[start:], value
 
     def _update(self, export_id: str, **changes: Any) -> dict[str, Any]:
         meta = dict(
@@ -113,16 +119,16 @@ class Ledger:
             if outcome in ("assembled", "unchanged"):
                 counts[f"kind:{record['document_kind']}"] += 1
 
-    def _forget_documents(self, export_id: str) -> None:
-        """An ended export needs no per-document state: drop it so memory stays flat."""
-        for key, _ in export_entries(self.documents, export_id):
-            del self.documents[key]
+    async def _forget_documents(self, export_id: str) -> None:
+        """An ended export needs no per-document state: drop it, so the table holds running
+        exports only."""
+        await delete_export_entries(self.app, self.documents, export_id)
         metrics.TRACKED_DOCUMENTS.labels("ledger").set(len(self.documents))
         self._counts.pop(export_id, None)
         self._last_progress.pop(export_id, None)
 
     async def _ended(self, export_id: str, meta: dict[str, Any]) -> None:
-        self._forget_documents(export_id)
+        await self._forget_documents(export_id)
         if meta.get("token_ref") and meta.get("out_dir"):
             forget = task_record(
                 {

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 import faust
@@ -28,15 +29,22 @@ __all__ = ["RenderFailed", "register_render", "render_in_child"]
 
 log = logging.getLogger(__name__)
 
+#: Lines written to the render child between waits for its pipe to take them.
+FEED_LINES = 500
+
 
 class RenderFailed(NotionSyncError):
     """The render child did not finish; its last words say why."""
 
 
 async def render_in_child(
-    export: dict[str, Any], documents: list[tuple[str, list[Any]]]
+    export: dict[str, Any], documents: Iterable[tuple[str, list[Any]]]
 ) -> tuple[dict[str, int], int]:
-    """Run :func:`sinks.render_job.render_documents` in a child process and return its result."""
+    """Run :func:`sinks.render_job.render_documents` in a child process and return its result.
+
+    The document list goes to the child a line at a time as it is read from the
+    ledger's table, so the worker never holds it whole.
+    """
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -46,8 +54,24 @@ async def render_in_child(
         stderr=asyncio.subprocess.PIPE,
         preexec_fn=die_with_parent,
     )
+    assert child.stdin is not None and child.stdout is not None and child.stderr is not None
+    stdin = child.stdin
+
+    async def feed() -> None:
+        try:
+            stdin.write(orjson.dumps({"export": export}) + b"\n")
+            for count, document in enumerate(documents, 1):
+                stdin.write(orjson.dumps(document) + b"\n")
+                if count % FEED_LINES == 0:
+                    await stdin.drain()
+            await stdin.drain()
+            stdin.close()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the child is gone; its exit status and stderr say why
+
     try:
-        out, err = await child.communicate(orjson.dumps({"export": export, "documents": documents}))
+        out, err, _ = await asyncio.gather(child.stdout.read(), child.stderr.read(), feed())
+        await child.wait()
     finally:
         if child.returncode is None:  # cancelled (shutdown): the rerun renders again
             child.kill()
@@ -82,10 +106,9 @@ def register_render(app: faust.App, emitter: Emitter, ledger: Ledger) -> None:
                 or export.get("state") in ("completed", "failed")
             ):
                 continue
-            documents = ledger.documents_of(export_id)
             export = {**export, "export_id": export_id}
             try:
-                written, finished_at = await render_in_child(export, documents)
+                written, finished_at = await render_in_child(export, ledger.documents_of(export_id))
             except RenderFailed as exc:
                 log.error("%s", exc)
                 rendered.add(export_id)
@@ -119,7 +142,7 @@ def register_render(app: faust.App, emitter: Emitter, ledger: Ledger) -> None:
                     "rate_limited": export.get("rate_limited", 0),
                     "failures": [
                         {"document_id": doc_id, "reason": entry[2] or "failed"}
-                        for doc_id, entry in documents
+                        for doc_id, entry in ledger.documents_of(export_id)
                         if entry[0] == "failed"
                     ],
                 },

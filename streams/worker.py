@@ -10,7 +10,7 @@ from notion_sync import memory
 from notion_sync.config import Settings
 from notion_sync.health import HealthService
 from notion_sync.logs import logging_config
-from streams import offsets
+from streams import highwater, offsets
 from streams.app import create_app
 from streams.events import Emitter
 from streams.fetcher import register_fetcher
@@ -29,6 +29,8 @@ def build_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.Ap
     """Create the topics if needed and wire planner, fetcher, sink, ledger and render."""
     ensure_topics(bootstrap, settings.kafka)
     offsets.install()
+    if embedded:
+        highwater.install(bootstrap)
     app = create_app(settings, bootstrap, embedded=embedded)
     emitter = Emitter(app, TopicNames(settings.kafka.topic_prefix))
     register_planner(app, emitter, settings)

@@ -13,7 +13,7 @@ def test_only_the_exports_document_keys_and_safe_to_delete_while_walking() -> No
         ("exp-1/doc-c",): "not a string key",
         "exp-1/doc-d": ["owed", "page", None],
     }
-    entries = export_entries(table, "exp-1")
+    entries = list(export_entries(table, "exp-1"))
     assert entries == [("exp-1/doc-a", "tasked"), ("exp-1/doc-d", ["owed", "page", None])]
     for key, _ in entries:
         del table[key]
