@@ -20,7 +20,6 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 import yaml
-from dotenv import dotenv_values
 
 from notion_sync.errors import ConfigError
 
@@ -251,6 +250,8 @@ def load_settings(
         raise ConfigError(f"config file {config_file} does not exist")
     merged = file_data
     if Path(ENV_FILE).is_file():
+        from dotenv import dotenv_values  # loaded only where there is a .env
+
         merged = _merge(merged, _from_environment(dotenv_values(ENV_FILE)))
     merged = _merge(merged, _from_environment(dict(os.environ)))
     merged = _merge(merged, overrides or {})

@@ -16,7 +16,7 @@ def task_record(
     kind: str,
     object_id: str | None = None,
     *,
-    listed: dict[str, Any] | None = None,
+    listed: dict[str, Any] | orjson.Fragment | None = None,
     cursor: str | None = None,
 ) -> dict[str, Any]:
     """A FetchTask for an export. ``request`` is the ExportRequested or a FetchTask of it."""
@@ -36,7 +36,7 @@ def task_record(
 
 
 def child_task(
-    task: dict[str, Any], kind: str, object_id: str, listed: dict[str, Any] | None
+    task: dict[str, Any], kind: str, object_id: str, listed: dict[str, Any] | orjson.Fragment | None
 ) -> dict[str, Any]:
     return task_record(task, kind, object_id, listed=listed)
 

@@ -16,13 +16,14 @@ and the documents it discovered.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from notion_sync.notion.client import NotionGateway
 from notion_sync.notion.files import FileLink, download_files, find_files
-from sinks.chunks import flatten_blocks
 from sinks.store import FileStore
 
 __all__ = [
@@ -41,11 +42,12 @@ CHILD_DOCUMENT_TYPES = ("child_page", "child_database")
 
 @dataclass(frozen=True)
 class Discovered:
-    """A document found while fetching another one (``kind`` is page, data_source or database)."""
+    """A document found while fetching another one (``kind`` is page, data_source or database);
+    ``listed`` is its object if the listing that found it served it whole."""
 
     id: str
     kind: str
-    listed: dict[str, Any] | None = None
+    listed: dict[str, Any] | orjson.Fragment | None = None
 
 
 @dataclass
@@ -65,22 +67,58 @@ def child_document(block: dict[str, Any]) -> Discovered:
     return Discovered(str(block["id"]), "page" if block["type"] == "child_page" else "database")
 
 
-async def _subtrees(gw: NotionGateway, blocks: list[dict[str, Any]]) -> None:
+@dataclass(slots=True)
+class _Kept:
+    """A served block or row kept as its JSON, with what the fetch needs to know of it.
+
+    Decoded, a block is some fifty small objects; kept as bytes it is one, so a
+    task holding a piece (and the worker, ``task_concurrency`` of them) stays small.
+    """
+
+    raw: orjson.Fragment
+    id: str
+    links: list[FileLink]
+    #: Whose children are read too: has_children, and not a document of its own.
+    nested: bool = False
+    child: Discovered | None = None
+    children: list[_Kept] | None = None
+
+
+def _keep(obj: dict[str, Any]) -> _Kept:
+    kind = obj.get("type")
+    document = kind in CHILD_DOCUMENT_TYPES
+    return _Kept(
+        raw=orjson.Fragment(orjson.dumps(obj)),
+        id=str(obj["id"]),
+        links=list(find_files(obj)),
+        nested=bool(obj.get("has_children")) and not document,
+        child=child_document(obj) if document else None,
+    )
+
+
+async def _subtrees(gw: NotionGateway, blocks: list[_Kept]) -> None:
     """Give every block with children its subtree, read concurrently."""
-    nested = [
-        block
-        for block in blocks
-        if block.get("has_children") and block.get("type") not in CHILD_DOCUMENT_TYPES
-    ]
-    subtrees = await asyncio.gather(*(_block_tree(gw, str(block["id"])) for block in nested))
+    nested = [block for block in blocks if block.nested]
+    subtrees = await asyncio.gather(*(_block_tree(gw, block.id) for block in nested))
     for block, subtree in zip(nested, subtrees, strict=True):
-        block["children"] = subtree
+        block.children = subtree
 
 
-async def _block_tree(gw: NotionGateway, block_id: str) -> list[dict[str, Any]]:
-    children = [block async for block in gw.paginate(lambda c: gw.block_children(block_id, c))]
+async def _block_tree(gw: NotionGateway, block_id: str) -> list[_Kept]:
+    children = [
+        block
+        async for page in gw.result_pages(lambda c: gw.block_children(block_id, c), _keep)
+        for block in page
+    ]
     await _subtrees(gw, children)
     return children
+
+
+def _depth_first(blocks: list[_Kept], depth: int = 0) -> Iterator[tuple[int, _Kept]]:
+    for block in blocks:
+        yield depth, block
+        if block.children is not None:
+            yield from _depth_first(block.children, depth + 1)
 
 
 async def _property_items(
@@ -134,14 +172,13 @@ class _Files:
     async def piece(
         self,
         parts: list[tuple[str, Any]],
-        objects: Iterable[dict[str, Any]],
+        links: Iterable[FileLink],
         discovered: list[Discovered] | None = None,
         blocks: int = 0,
     ) -> Piece:
-        """A piece of ``parts``, with the files of ``objects`` downloaded and added to it."""
-        links = [link for obj in objects for link in find_files(obj)]
+        """A piece of ``parts``, with the files ``links`` point at downloaded and added."""
         refs, problems = await download_files(
-            links,
+            list(links),
             self.store,
             self.gw.download,
             self._refresh,
@@ -162,14 +199,13 @@ async def read_page(
     """A page (as listed or retrieved) and everything under it, a children list at a time."""
     page_id = str(page["id"])
     files = _Files(gw, store, download_external)
-    async for top in gw.result_pages(lambda c: gw.block_children(page_id, c)):
+    async for top in gw.result_pages(lambda c: gw.block_children(page_id, c), _keep):
         await _subtrees(gw, top)
-        flat = list(flatten_blocks(top))
-        blocks = [block for _depth, block, _has_children in flat]
+        flat = list(_depth_first(top))
         yield await files.piece(
-            [("blocks", flat)],
-            blocks,
-            [child_document(b) for b in blocks if b.get("type") in CHILD_DOCUMENT_TYPES],
+            [("blocks", [[depth, b.raw, b.children is not None] for depth, b in flat])],
+            (link for _depth, b in flat for link in b.links),
+            [b.child for _depth, b in flat if b.child is not None],
             len(flat),
         )
     comments = (
@@ -180,7 +216,7 @@ async def read_page(
     property_items = await _truncated_properties(gw, page)
     yield await files.piece(
         [("page", page), ("comments", comments), ("property_items", property_items)],
-        [page, *comments],
+        (link for obj in (page, *comments) for link in find_files(obj)),
     )
 
 
@@ -195,14 +231,17 @@ async def read_data_source(
     """A data source, a query's rows at a time; each row is also a page of its own to fetch."""
     files = _Files(gw, store, download_external)
     source = listed if listed is not None else await gw.retrieve_data_source(data_source_id)
-    async for rows in gw.result_pages(lambda c: gw.query_data_source(data_source_id, c)):
+    query = gw.result_pages(lambda c: gw.query_data_source(data_source_id, c), _keep)
+    async for rows in query:
         # The rows carry their own signed file URLs (icons, covers, files properties): the
         # data source owns copies too, so its renderers can point at them instead of at
         # links that expire in an hour and differ on every run (byte-identical exports).
         yield await files.piece(
-            [("rows", rows)], rows, [Discovered(str(row["id"]), "page", row) for row in rows]
+            [("rows", [row.raw for row in rows])],
+            (link for row in rows for link in row.links),
+            [Discovered(row.id, "page", row.raw) for row in rows],
         )
-    yield await files.piece([("data_source", source)], [source])
+    yield await files.piece([("data_source", source)], find_files(source))
 
 
 async def read_database(gw: NotionGateway, database_id: str) -> AsyncIterator[Piece]:

@@ -6,12 +6,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from notion_sync.config import NotionSettings
 from notion_sync.notion.client import NotionGateway
 from notion_sync.notion.documents import read_page
 from notion_sync.sandbox import Sandbox
 from notion_sync.sandbox.clock import ManualClock
-from sinks.chunks import assemble
+from sinks.chunks import assemble, encode_part
 from sinks.store import FileStore
 
 Factory = Callable[..., Awaitable[Sandbox]]
@@ -20,11 +22,12 @@ Factory = Callable[..., Awaitable[Sandbox]]
 async def _read_page(
     gateway: NotionGateway, page: dict[str, Any], files: FileStore, **options: bool
 ) -> tuple[dict[str, Any], list[str]]:
-    """The whole page document its pieces make, and the problems they reported."""
+    """The whole page document its pieces make (as the sink gets it), and their problems."""
     parts: list[tuple[str, Any]] = []
     problems: list[str] = []
     async for piece in read_page(gateway, page, files, **options):
-        parts += piece.parts
+        for part, value in piece.parts:
+            parts += [(part, orjson.loads(payload)) for payload in encode_part(part, value)]
         problems += piece.problems
     return assemble(page["id"], "page", parts), problems
 
