@@ -5,6 +5,7 @@ from __future__ import annotations
 import faust
 
 from notion_sync.config import Settings
+from sinks.chunks import CHUNK_BYTES
 
 __all__ = ["APP_ID", "create_app"]
 
@@ -44,9 +45,10 @@ def create_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.A
         producer_compression_type="gzip",
         stream_wait_empty=False,
         # Memory stays flat only if prefetch is bounded: Faust's defaults buffer 4,096
-        # events per stream and 4 MB per partition, and entity chunks are up to 256 kB.
+        # events per stream and 4 MB per partition. A partition's fetch holds one entity
+        # chunk at least, whatever the size; 1 MB cost ~4 MB more at the peak.
         stream_buffer_maxsize=64,
         broker_max_poll_records=64,
-        consumer_max_fetch_size=1024**2,
+        consumer_max_fetch_size=CHUNK_BYTES,
         table_cleanup_interval=3600.0,
     )

@@ -52,7 +52,7 @@ def build_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.Ap
 
 def run_worker(settings: Settings, bootstrap: str, *, embedded: bool) -> None:
     """Run until SIGTERM/SIGINT; Faust stops taking work, commits and leaves the group."""
-    memory.use_one_arena()
+    memory.configure_malloc()
     app = build_app(settings, bootstrap, embedded=embedded)
     # Started before the app (Faust starts extra services first), so probes answer
     # "starting" while the worker joins the group.

@@ -54,10 +54,10 @@ def test_the_sinks_package_still_exports_its_names_on_first_use() -> None:
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
-def test_glibc_takes_the_one_arena_limit() -> None:
+def test_glibc_takes_the_one_arena_limit_and_the_mmap_threshold() -> None:
     assert _run(
         "import json\n"
         "from notion_sync import memory\n"
-        "print(json.dumps({'arena': memory.use_one_arena(), "
+        "print(json.dumps({'arena': memory.configure_malloc(), "
         "'trim': isinstance(memory.release_free_memory(), bool)}))"
     ) == {"arena": True, "trim": True}
