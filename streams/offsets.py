@@ -1,17 +1,27 @@
-"""A fix for Faust's commit of out-of-order acks (agents with ``concurrency > 1``).
+"""Two fixes to where Faust (faust-streaming 0.11) starts reading after a rebalance.
 
-``Consumer._new_offset`` (faust-streaming 0.11) refuses to commit past a hole at the
-head of the acked offsets with ``min(acked) - committed > 1``, but ``committed`` is the
-next offset to read: with offset 4 still in flight and 5, 6, 7 acked it commits 8, and
-the in-flight message is lost when the worker stops or dies. This is the same
-function with the off-by-one fixed (``> 0``), so an unfinished task is never committed.
+Commits of out-of-order acks (agents with ``concurrency > 1``): ``Consumer._new_offset``
+refuses to commit past a hole at the head of the acked offsets with
+``min(acked) - committed > 1``, but ``committed`` is the next offset to read: with
+offset 4 still in flight and 5, 6, 7 acked it commits 8, and the in-flight message is
+lost when the worker stops or dies. :func:`_new_offset` is the same function with the
+off-by-one fixed (``> 0``), so an unfinished task is never committed.
+
+Partitions never committed: while tables recover, the consumer goes on fetching the
+stream partitions and Faust drops what it fetched, then seeks each partition back to
+its committed offset. A partition the group never committed is not sought at all, so
+what was fetched during recovery is lost: an export request published before a worker
+with tables to restore joins is never planned. :func:`_seek_to_committed` seeks those
+partitions to their beginning, which is where ``auto_offset_reset="earliest"`` starts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from faust.transport.consumer import Consumer
+from faust.transport.consumer import Consumer, ThreadDelegateConsumer
+from faust.types import TP
 from faust.utils.functional import consecutive_numbers
 
 __all__ = ["install"]
@@ -41,6 +51,18 @@ def _new_offset(self: Any, tp: Any) -> int | None:
     return int(batch[-1]) + 1
 
 
+async def _seek_to_committed(self: ThreadDelegateConsumer) -> Mapping[TP, int]:
+    committed: Mapping[Any, int | None] = await self._thread.seek_to_committed()
+    changelogs = self.app.tables.changelog_topics  # sought by the recovery itself
+    never_committed = [
+        tp for tp, offset in committed.items() if offset is None and tp.topic not in changelogs
+    ]
+    if never_committed:
+        await self._thread.seek_to_beginning(*never_committed)
+    return committed  # type: ignore[return-value]
+
+
 def install() -> None:
-    """Replace Faust's ``_new_offset`` (idempotent)."""
+    """Replace Faust's ``_new_offset`` and ``seek_to_committed`` (idempotent)."""
     Consumer._new_offset = _new_offset  # type: ignore[method-assign]
+    ThreadDelegateConsumer.seek_to_committed = _seek_to_committed  # type: ignore[method-assign]

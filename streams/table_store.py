@@ -32,7 +32,9 @@ import yarl
 from faust.stores import memory
 from faust.types import AppT, CollectionT
 
-__all__ = ["PAGE_CACHE_KB", "URL", "Entries", "Store", "open_database"]
+from notion_sync.errors import ConfigError
+
+__all__ = ["PAGE_CACHE_KB", "URL", "Entries", "Store", "check_folder", "open_database"]
 
 #: The ``store`` argument of a table kept here (Faust reads the scheme; the rest names
 #: nothing, since where the file goes is the app's ``tabledir``).
@@ -61,6 +63,19 @@ def open_database(folder: Path, name: str) -> sqlite3.Connection:
     finally:
         path.unlink()
     return db
+
+
+def check_folder(folder: Path) -> None:
+    """Refuse, before the worker joins its group, a folder that cannot hold the tables:
+    Faust would find out half-way through its start, with a traceback."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        open_database(folder, "check").close()
+    except (OSError, sqlite3.Error) as exc:
+        raise ConfigError(
+            f"cannot keep the worker's tables in {folder}: {exc} (set worker.state_dir, "
+            "or NOTION_SYNC_WORKER__STATE_DIR, to a writable directory)"
+        ) from exc
 
 
 class Entries(MutableMapping[str, Any]):

@@ -20,6 +20,7 @@ def worker(ctx: CliContext, broker: str | None) -> None:
     from notion_sync import memory
 
     memory.skip_httpx_cli()
+    from streams.table_store import check_folder
     from streams.worker import run_worker
 
     try:
@@ -27,6 +28,7 @@ def worker(ctx: CliContext, broker: str | None) -> None:
             kafka={"broker": broker} if broker else {},
             worker={"log_level": ctx.log_level},
         )
+        check_folder(settings.worker.state_dir)
         resolved = resolve_broker(settings, start=True)
     except NotionSyncError as exc:
         raise fail(exc) from exc

@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from streams.table_store import Entries, open_database
+from notion_sync.errors import ConfigError
+from streams.table_store import Entries, check_folder, open_database
 from streams.tables import export_entries
 
 
@@ -54,3 +55,12 @@ def test_an_exports_entries_are_one_key_range(tmp_path: Path) -> None:
     # Faust's Table holds its store as .data, and the store its mapping as .data.
     table = SimpleNamespace(data=SimpleNamespace(data=entries))
     assert [key for key, _ in export_entries(table, "exp-2")] == ["exp-2/a"]  # type: ignore[arg-type]
+
+
+def test_a_folder_that_cannot_hold_tables_is_refused_naming_the_setting(tmp_path: Path) -> None:
+    check_folder(tmp_path / "state")  # made if missing, and left empty
+    assert list((tmp_path / "state").iterdir()) == []
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(ConfigError, match="NOTION_SYNC_WORKER__STATE_DIR") as refused:
+        check_folder(tmp_path / "a-file" / "state")
+    assert str(tmp_path / "a-file" / "state") in str(refused.value)
