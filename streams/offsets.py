@@ -1,4 +1,4 @@
-"""Two fixes to where Faust (faust-streaming 0.11) starts reading after a rebalance.
+"""Three fixes to where Faust (faust-streaming 0.11) starts reading after a rebalance.
 
 Commits of out-of-order acks (agents with ``concurrency > 1``): ``Consumer._new_offset``
 refuses to commit past a hole at the head of the acked offsets with
@@ -13,6 +13,12 @@ its committed offset. A partition the group never committed is not sought at all
 what was fetched during recovery is lost: an export request published before a worker
 with tables to restore joins is never planned. :func:`_seek_to_committed` seeks those
 partitions to their beginning, which is where ``auto_offset_reset="earliest"`` starts.
+
+Events before the seek: once tables are recovered, Faust resumes the stream
+partitions and then seeks them, with the flow still running from the recovery, so
+events from where the recovery's fetching left off were processed first: tasks ran
+twice, and the sink met a DocumentComplete before its chunks. :func:`_on_recovery_completed`
+stops the flow first; Faust resumes it once the partitions are sought.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from faust.tables.recovery import Recovery
 from faust.transport.consumer import Consumer, ThreadDelegateConsumer
 from faust.types import TP
 from faust.utils.functional import consecutive_numbers
@@ -62,7 +69,18 @@ async def _seek_to_committed(self: ThreadDelegateConsumer) -> Mapping[TP, int]:
     return committed  # type: ignore[return-value]
 
 
+_faust_recovery_completed = Recovery.on_recovery_completed
+
+
+async def _on_recovery_completed(self: Recovery, generation_id: int = 0) -> None:
+    self.app.consumer.stop_flow()
+    self.app.flow_control.suspend()
+    await _faust_recovery_completed(self, generation_id)
+
+
 def install() -> None:
-    """Replace Faust's ``_new_offset`` and ``seek_to_committed`` (idempotent)."""
+    """Replace Faust's ``_new_offset``, ``seek_to_committed`` and ``on_recovery_completed``
+    (idempotent)."""
     Consumer._new_offset = _new_offset  # type: ignore[method-assign]
     ThreadDelegateConsumer.seek_to_committed = _seek_to_committed  # type: ignore[method-assign]
+    Recovery.on_recovery_completed = _on_recovery_completed  # type: ignore[method-assign]

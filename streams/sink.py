@@ -5,6 +5,9 @@ chunk overwrites itself), never held in memory across messages. When the
 document's DocumentComplete arrives, the chunks are copied in order, one at a
 time, into the document store (one atomic write), and the spool is removed;
 only then is DocumentDone sent, and only after that is the offset committed.
+A chunk missing when its DocumentComplete arrives was therefore spooled and
+stored already: chunks precede their DocumentComplete in one partition, and the
+fetcher sends it only once the broker has them all.
 Rendering waits for the whole export (links need every document's place).
 """
 
@@ -43,11 +46,14 @@ class Sink:
         """Write the document from its spool; returns its outcome and, if failed, why."""
         spool = _spool(record)
         store = DocumentStore(Path(record["out_dir"]) / STATE_DIR)
-        if not spool.exists() and store.entry(record["document_id"]) is not None:
-            return "assembled", None  # a re-delivered DocumentComplete: stored, spool removed
         if record["chunks"] < 1:
             return "failed", "the document came with no chunks"
         missing = spool.missing(record["chunks"])
+        if missing and store.entry(record["document_id"]) is not None:
+            # Re-delivered after a crash: this DocumentComplete was stored before and its
+            # spool removed, and the chunks re-delivered since made a partial one.
+            spool.remove()
+            return "assembled", None
         if missing:
             return "failed", f"chunks {missing} never arrived"
         try:
