@@ -7,9 +7,13 @@ import faust
 from notion_sync.config import Settings
 from sinks.chunks import CHUNK_BYTES
 
-__all__ = ["APP_ID", "create_app"]
+__all__ = ["APP_ID", "COMMIT_INTERVAL", "create_app"]
 
 APP_ID = "notion-sync"
+
+#: Seconds between offset commits: the work a crash makes the worker do again, beside
+#: the tasks in flight.
+COMMIT_INTERVAL = 1.0
 
 
 def create_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.App:
@@ -39,7 +43,7 @@ def create_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.A
         broker_rebalance_timeout=rebalance,
         broker_heartbeat_interval=heartbeat,
         broker_commit_every=100,
-        broker_commit_interval=1.0,
+        broker_commit_interval=COMMIT_INTERVAL,
         producer_acks=-1,
         # Retained topics live in the embedded broker's memory: JSON compresses ~2.5x.
         producer_compression_type="gzip",

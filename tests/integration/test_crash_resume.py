@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from notion_sync.broker import read_embedded_broker, stop_embedded_broker
+from notion_sync.config import NotionSettings
 from notion_sync.topic_reader import read_topic
+from streams.app import COMMIT_INTERVAL
 from tests.fixtures.pipeline import TOKEN_REF, PipelineFactory
 from tests.fixtures.trees import expected_documents, missing_documents, tree, wait_for
 
@@ -33,6 +35,8 @@ def test_worker_killed_three_times_mid_export_gives_the_clean_tree(
     assert clean.state == "completed", clean
     expected = tree(clean_dir)
     assert len(expected) > 40
+    clean_requests = pipeline.sandbox.stats()["requests_total"]
+    pipeline.sandbox.reset_stats()
 
     export_id = pipeline.request(chaos_dir, formats=("json", "markdown", "html"))
     resumed_in: list[float] = []
@@ -54,7 +58,18 @@ def test_worker_killed_three_times_mid_export_gives_the_clean_tree(
     got = tree(chaos_dir)
     assert sorted(got) == sorted(expected)
     assert [p for p in expected if got[p] != expected[p]] == []
-    print(f"progress again after each kill -9 in {[round(s, 1) for s in resumed_in]} s")
+    # Work redone is bounded by what was in flight, per kill: the tasks running, and what
+    # was done since the last commit.
+    per_document = clean_requests / len(expected_documents(pipeline.sandbox.manifest()))
+    since_commit = float(SLOW["NOTION_SYNC_NOTION__RATE"]) * COMMIT_INTERVAL
+    running = NotionSettings().task_concurrency * per_document
+    in_flight = len(resumed_in) * (running + since_commit)
+    redone = pipeline.sandbox.stats()["requests_total"] - clean_requests
+    print(
+        f"progress again after each kill -9 in {[round(s, 1) for s in resumed_in]} s; "
+        f"requests {clean_requests} clean, {redone} more with 3 kills (bound {in_flight:.0f})"
+    )
+    assert redone <= in_flight
 
 
 @dataclass
