@@ -1,9 +1,10 @@
 """Documents on disk → one output tree per format (``out_dir/<format>/…``).
 
-:func:`render_export` computes the layout from the index entries (small), then
-loads, renders and writes one document at a time, so memory stays flat however
-large the workspace. :func:`render_document` is the per-document step on its
-own, for a streaming sink that already holds a :class:`~sinks.layout.Layout`.
+:func:`render_export` computes the layout from the index entries into a file of
+its own (:mod:`sinks.layout`), then loads, renders and writes one document at a
+time, so memory stays flat however large the workspace. :func:`render_document`
+is the per-document step on its own, for a caller that already holds a
+:class:`~sinks.layout.Layout`.
 
 Writes are atomic and happen only when the bytes differ, so a rerun over an
 unchanged store touches nothing and two runs give byte-identical trees. Nothing
@@ -18,18 +19,18 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sinks.context import RenderContext
-from sinks.document import USERS_DOCUMENT_ID, Document
+from sinks.document import USERS_DOCUMENT_ID, Document, IndexEntry
 from sinks.formats import Renderer, get_renderer
 from sinks.html import INDEX, STYLESHEET, render_index, stylesheet
 from sinks.layout import Layout, build_layout
 from sinks.names import norm_id
-from sinks.store import DocumentStore, FileStore, atomic_write
+from sinks.store import DocumentStore, FileStore, atomic_write, atomic_writer
 
 __all__ = [
     "RenderReport",
@@ -38,6 +39,7 @@ __all__ = [
     "user_names",
     "workspace_name",
     "write_if_changed",
+    "write_pieces_if_changed",
 ]
 
 USERS_FILE = PurePosixPath("users.json")
@@ -80,6 +82,28 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         pass
     atomic_write(path, data)
     return True
+
+
+def write_pieces_if_changed(path: Path, pieces: Callable[[], Iterable[bytes]]) -> bool:
+    """:func:`write_if_changed` for a file made a piece at a time, never held whole.
+
+    ``pieces`` is called once to compare with the file on disk (stopping at the first
+    difference) and, if they differ, once more to write.
+    """
+    if _holds(path, pieces()):
+        return False
+    with atomic_writer(path) as fh:
+        fh.writelines(pieces())
+    return True
+
+
+def _holds(path: Path, pieces: Iterable[bytes]) -> bool:
+    try:
+        fh = path.open("rb")
+    except FileNotFoundError:
+        return False
+    with fh:
+        return all(fh.read(len(piece)) == piece for piece in pieces) and not fh.read(1)
 
 
 def _place_file(blob: Path, dest: Path) -> bool:
@@ -202,35 +226,43 @@ def render_export(
     out_dir: Path,
     *,
     workspace_name: str = "Notion",
-    only: Collection[str] | None = None,
+    only: Container[str] | None = None,
+    scratch_dir: Path | None = None,
 ) -> RenderReport:
     """Render every document of ``store`` (or those in ``only``) into ``out_dir/<format>/``.
 
     :param formats: format names (see :func:`sinks.formats.get_renderer`); unknown
         names raise before anything is written.
-    :param only: document ids to include (e.g. this export's); others are neither
-        rendered nor linked to.
+    :param only: ids (as the store spells them) of the documents to include, e.g.
+        this export's; others are neither rendered nor linked to. Any container: the
+        render child's is kept on disk.
+    :param scratch_dir: where the layout's file goes (SQLite's temporary directory
+        if None).
     """
     renderers = [get_renderer(name) for name in dict.fromkeys(formats)]
-    wanted = {norm_id(i) for i in only} if only is not None else None
-    entries = [
-        e
-        for e in store.entries()
-        if wanted is None or norm_id(e["id"]) in wanted or e["kind"] == "users"
-    ]
-    layout = build_layout(entries)
-    users_doc = store.get(USERS_DOCUMENT_ID) if any(e["kind"] == "users" for e in entries) else None
+
+    def included() -> Iterator[IndexEntry]:
+        for e in store.entries():
+            if only is None or e["kind"] == "users" or e["id"] in only:
+                yield e
+
+    users_doc = store.get(USERS_DOCUMENT_ID) if store.entry(USERS_DOCUMENT_ID) else None
     users = user_names(users_doc)
     report = RenderReport()
-    for entry in entries:
-        doc = users_doc if entry["kind"] == "users" else store.get(entry["id"])
-        if doc is None:
-            report.problems[entry["id"]] = "document listed in the index but missing from the store"
-            continue
-        render_document(doc, layout, renderers, files, out_dir, users=users, report=report)
-    if any(r.name == "html" for r in renderers):
-        html_root = out_dir / "html"
-        index = render_index(layout, workspace_name)
-        report.changed["html"] += write_if_changed(html_root / INDEX, index)
-        report.changed["html"] += write_if_changed(html_root / STYLESHEET, stylesheet())
+    with build_layout(included(), scratch_dir) as layout:
+        for entry in included():
+            doc = users_doc if entry["kind"] == "users" else store.get(entry["id"])
+            if doc is None:
+                report.problems[entry["id"]] = (
+                    "document listed in the index but missing from the store"
+                )
+                continue
+            render_document(doc, layout, renderers, files, out_dir, users=users, report=report)
+        if any(r.name == "html" for r in renderers):
+            html_root = out_dir / "html"
+            index = write_pieces_if_changed(
+                html_root / INDEX, lambda: render_index(layout, workspace_name)
+            )
+            report.changed["html"] += index
+            report.changed["html"] += write_if_changed(html_root / STYLESHEET, stylesheet())
     return report

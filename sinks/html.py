@@ -8,7 +8,7 @@ from Notion goes through :func:`sinks.html_inline.text`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import PurePosixPath
 from typing import Any
@@ -64,7 +64,7 @@ def _shell(ctx: RenderContext, title: str, body: str) -> str:
     crumbs = [f'<a href="{attr(ctx.href_to(INDEX))}">Index</a>']
     for ancestor in ctx.layout.ancestors(ctx.doc_id):
         href = ctx.doc_href(ancestor) or ""
-        title = text(ctx.layout.titles.get(ancestor) or "Untitled")
+        title = text(ctx.layout.title(ancestor) or "Untitled")
         crumbs.append(f'<a href="{attr(href)}">{title}</a>')
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -186,24 +186,32 @@ def _data_source(doc: Document, ctx: RenderContext) -> str:
     return _shell(ctx, plain_text(title_rt), article)
 
 
-def _tree(layout: Layout, parent: str | None) -> str:
-    items = []
-    for doc_id in layout.children.get(parent, []):
-        href = attr(quote_href(str(layout.path(doc_id, ".html"))))
-        cls = "data-source" if layout.kinds.get(doc_id) == "data_source" else "page"
-        title = text(layout.titles.get(doc_id) or "Untitled")
-        items.append(f'<li class="{cls}"><a href="{href}">{title}</a>{_tree(layout, doc_id)}</li>')
-    return "\n<ul>\n" + "\n".join(items) + "\n</ul>\n" if items else ""
+def render_index(layout: Layout, workspace_name: str) -> Iterator[bytes]:
+    """``index.html``: the whole tree as nested lists, linking every page and data source.
 
-
-def render_index(layout: Layout, workspace_name: str) -> bytes:
-    """``index.html``: the whole tree as nested lists, linking every page and data source."""
-    tree = _tree(layout, None) or "<p>Nothing was exported.</p>"
+    Made a list item at a time, in :meth:`~sinks.layout.Layout.walk` order, so an
+    index of any size is written without being held.
+    """
     name = text(workspace_name)
-    return (
+    yield (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<title>{name}</title>\n<link rel="stylesheet" href="{STYLESHEET}">\n</head>\n<body>\n'
-        f'<main class="index">\n<h1>{name}</h1>\n<nav class="tree">{tree}</nav>\n</main>\n'
-        "</body>\n</html>\n"
+        f'<main class="index">\n<h1>{name}</h1>\n<nav class="tree">'
     ).encode()
+    depth = -1  # of the item last opened
+    for level, doc_id in layout.walk():
+        if level > depth:  # the first item of a list
+            opening = "\n<ul>\n"
+        else:  # close the last item and the lists it ended, then a sibling follows
+            opening = "</li>" + "\n</ul>\n</li>" * (depth - level) + "\n"
+        depth = level
+        href = attr(quote_href(str(layout.path(doc_id, ".html"))))
+        cls = "data-source" if layout.kind(doc_id) == "data_source" else "page"
+        title = text(layout.title(doc_id) or "Untitled")
+        yield f'{opening}<li class="{cls}"><a href="{href}">{title}</a>'.encode()
+    if depth < 0:
+        yield b"<p>Nothing was exported.</p>"
+    else:
+        yield ("</li>" + "\n</ul>\n</li>" * depth + "\n</ul>\n").encode()
+    yield b"</nav>\n</main>\n</body>\n</html>\n"

@@ -25,7 +25,6 @@ from sinks.blocks import (
 from sinks.context import RenderContext
 from sinks.html_inline import attr, color_class, heading_anchor, render_spans_html, text
 from sinks.media import media_html
-from sinks.names import norm_id
 from sinks.richtext import plain_text, spans
 
 __all__ = ["HtmlBlocks"]
@@ -275,12 +274,10 @@ class HtmlBlocks:
     def _child_database(self, block: Block, _: int) -> str:
         bid = str(block.get("id") or "")
         title = str(payload(block).get("title") or "")
-        sources = self.ctx.layout.databases.get(norm_id(bid), [])
+        sources = self.ctx.layout.sources(bid)
         if not sources:
             return self._doc_link(title, bid, "🗃")
-        return "\n".join(
-            self._doc_link(self.ctx.layout.titles.get(s) or title, s, "🗃") for s in sources
-        )
+        return "\n".join(self._doc_link(self.ctx.layout.title(s) or title, s, "🗃") for s in sources)
 
     def _link_to_page(self, block: Block, _: int) -> str:
         body = payload(block)
@@ -321,8 +318,8 @@ class HtmlBlocks:
         crumbs = []
         for a in layout.ancestors(self.ctx.doc_id):
             href = attr(self.ctx.doc_href(a) or "")
-            crumbs.append(f'<a href="{href}">{text(layout.titles.get(a) or "Untitled")}</a>')
-        here = layout.titles.get(norm_id(self.ctx.doc_id)) or "Untitled"
+            crumbs.append(f'<a href="{href}">{text(layout.title(a) or "Untitled")}</a>')
+        here = layout.title(self.ctx.doc_id) or "Untitled"
         crumbs.append(f"<span>{text(here)}</span>")
         return '<nav class="breadcrumb-block">' + " / ".join(crumbs) + "</nav>"
 

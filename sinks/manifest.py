@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ def _iso(ms: int | None) -> str | None:
 
 def build_manifest(
     export: dict[str, Any],
-    documents: list[tuple[str, list[Any]]],
+    documents: Iterable[tuple[str, list[Any]]],
     written: dict[str, int],
     finished_at: int,
     extra: dict[str, Any] | None = None,
@@ -28,14 +29,17 @@ def build_manifest(
     """The manifest of one export.
 
     :param export: the ledger's record of the export (request fields, times, traffic).
-    :param documents: ``(document id, [outcome, kind, reason])`` for every owed document.
+    :param documents: ``(document id, [outcome, kind, reason])`` for every owed document,
+        read once (the render child's come from disk).
     :param written: files written per format.
     """
     kinds: dict[str, int] = {}
+    unchanged = 0
     skipped, failed = [], []
     for doc_id, (outcome, kind, reason) in documents:
         if outcome in ("assembled", "unchanged"):
             kinds[kind] = kinds.get(kind, 0) + 1
+            unchanged += outcome == "unchanged"
         elif outcome == "skipped":
             skipped.append({"id": doc_id, "kind": kind, "reason": reason})
         elif outcome == "failed":
@@ -54,7 +58,7 @@ def build_manifest(
         "finished_at": _iso(finished_at),
         "counts": {
             "documents": kinds,
-            "unchanged": sum(1 for _, v in documents if v[0] == "unchanged"),
+            "unchanged": unchanged,
             "written": written,
             "skipped": len(skipped),
             "failed": len(failed),

@@ -27,7 +27,6 @@ from sinks.context import RenderContext
 from sinks.html_inline import render_spans_html
 from sinks.md_inline import escape_md, md_link_target, render_spans_md
 from sinks.media import media_label
-from sinks.names import norm_id
 from sinks.richtext import plain_text, spans
 
 __all__ = ["MarkdownBlocks"]
@@ -248,18 +247,16 @@ class MarkdownBlocks:
     def _child_database(self, block: Block, _: int) -> str:
         bid = str(block.get("id") or "")
         title = payload(block).get("title")
-        sources = self.ctx.layout.databases.get(norm_id(bid), [])
+        sources = self.ctx.layout.sources(bid)
         if not sources:
             return self._doc_link(str(title or ""), bid)
         return (
             "\n".join(
-                "- " + self._doc_link(self.ctx.layout.titles.get(s) or str(title or ""), s)
+                "- " + self._doc_link(self.ctx.layout.title(s) or str(title or ""), s)
                 for s in sources
             )
             if len(sources) > 1
-            else self._doc_link(
-                str(title or self.ctx.layout.titles.get(sources[0]) or ""), sources[0]
-            )
+            else self._doc_link(str(title or self.ctx.layout.title(sources[0]) or ""), sources[0])
         )
 
     def _link_to_page(self, block: Block, _: int) -> str:
@@ -299,9 +296,9 @@ class MarkdownBlocks:
     def _breadcrumb(self, block: Block, _: int) -> str:
         layout = self.ctx.layout
         crumbs = [
-            self._doc_link(layout.titles.get(a) or "", a) for a in layout.ancestors(self.ctx.doc_id)
+            self._doc_link(layout.title(a) or "", a) for a in layout.ancestors(self.ctx.doc_id)
         ]
-        crumbs.append(escape_md(layout.titles.get(norm_id(self.ctx.doc_id)) or "Untitled"))
+        crumbs.append(escape_md(layout.title(self.ctx.doc_id) or "Untitled"))
         return " / ".join(crumbs)
 
     def _unknown(self, block: Block, _: int) -> str:

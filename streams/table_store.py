@@ -22,7 +22,6 @@ Registered under Faust's ``faust.stores`` entry point namespace (``pyproject.tom
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from collections.abc import ItemsView, Iterator, KeysView, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from faust.stores import memory
 from faust.types import AppT, CollectionT
 
 from notion_sync.errors import ConfigError
+from notion_sync.scratch_db import open_scratch_db
 
 __all__ = ["PAGE_CACHE_KB", "URL", "Entries", "Store", "check_folder", "open_database"]
 
@@ -47,22 +47,8 @@ _PAST_EVERY_CHARACTER = chr(0x10FFFF)
 
 
 def open_database(folder: Path, name: str) -> sqlite3.Connection:
-    """A private database file in ``folder``, unlinked once open.
-
-    No journal and no syncing: after any crash its contents are rebuilt from the
-    changelog, so there is nothing here to make durable.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}-{uuid.uuid4().hex}.sqlite"
-    db = sqlite3.connect(path, isolation_level=None)
-    try:
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KB}")
-        db.execute("PRAGMA temp_store = FILE")
-    finally:
-        path.unlink()
-    return db
+    """A private database file in ``folder`` for one table, unlinked once open."""
+    return open_scratch_db(folder, name, cache_kb=PAGE_CACHE_KB)
 
 
 def check_folder(folder: Path) -> None:

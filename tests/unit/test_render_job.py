@@ -10,7 +10,7 @@ import pytest
 
 from sinks.store import STATE_DIR, DocumentStore
 from streams.render import RenderFailed, render_in_child
-from tests.unit.sinks.builders import PAGE_ID, page_doc, para
+from tests.unit.sinks.builders import OTHER_ID, PAGE_ID, ROW_ID, page_doc, para
 
 
 def test_renders_the_export_and_writes_its_manifest(tmp_path: Path) -> None:
@@ -33,3 +33,38 @@ def test_a_failed_render_says_why(tmp_path: Path) -> None:
     with pytest.raises(RenderFailed, match=r"rendering export e2 failed \(exit 1\): .*pdf"):
         asyncio.run(render_in_child(export, []))
     assert not (tmp_path / "manifest.json").exists()
+
+
+def test_the_ledger_view_decides_what_is_rendered_and_what_the_manifest_lists(
+    tmp_path: Path,
+) -> None:
+    store = DocumentStore(tmp_path / STATE_DIR)
+    for page_id, title in ((PAGE_ID, "Kept"), (OTHER_ID, "Failed late"), (ROW_ID, "Unchanged")):
+        store.put(page_doc([para(title)], page_id=page_id, title=title))
+    export = {"export_id": "e3", "out_dir": str(tmp_path), "formats": ["markdown"]}
+    documents = [
+        (PAGE_ID.replace("-", "").upper(), ["assembled", "page", None]),  # any spelling
+        (OTHER_ID, ["failed", "page", "chunk 3 never arrived"]),
+        (ROW_ID, ["unchanged", "page", None]),
+        ("0000aaaa-0000-4000-8000-00000000aaaa", ["skipped", "page", "object_not_found"]),
+    ]
+
+    written, _ = asyncio.run(render_in_child(export, documents))
+
+    assert written == {"markdown": 2}
+    names = sorted(p.name for p in (tmp_path / "markdown").rglob("*.md"))
+    assert names == ["Kept c3d4e5f6.md", "Unchanged 1e1e1e1e.md"]
+    manifest = orjson.loads((tmp_path / "manifest.json").read_bytes())
+    assert manifest["counts"]["documents"] == {"page": 2}
+    assert manifest["counts"]["unchanged"] == 1
+    assert manifest["failed"] == [
+        {"id": OTHER_ID, "kind": "page", "reason": "chunk 3 never arrived"}
+    ]
+    assert manifest["skipped"] == [
+        {
+            "id": "0000aaaa-0000-4000-8000-00000000aaaa",
+            "kind": "page",
+            "reason": "object_not_found",
+        }
+    ]
+    assert not list((tmp_path / STATE_DIR).glob("*.sqlite"))  # its scratch files went with it

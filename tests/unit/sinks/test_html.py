@@ -247,7 +247,7 @@ def test_index_nests_the_whole_tree() -> None:
         page_id=OTHER_ID, title="Sub & <co>", parent={"type": "page_id", "page_id": PAGE_ID}
     )
     layout = build_layout([index_entry(home), index_entry(sub)])
-    parsed = parse_html(render_index(layout, "My <WS>").decode())
+    parsed = parse_html(b"".join(render_index(layout, "My <WS>")).decode())
     assert parsed.errors == []
     assert parsed.links() == [
         "style.css",

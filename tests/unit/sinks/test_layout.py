@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import tracemalloc
 from pathlib import PurePosixPath
 
 import pytest
@@ -170,7 +171,9 @@ def test_layout_is_identical_whatever_the_entry_order() -> None:
     first = build_layout(entries)
     rng.shuffle(entries)
     second = build_layout(entries)
-    assert first.stems == second.stems
+    assert [first.path(e["id"], ".md") for e in entries] == [
+        second.path(e["id"], ".md") for e in entries
+    ]
     assert list(first.walk()) == list(second.walk())
 
 
@@ -244,3 +247,42 @@ def test_very_deep_trees_do_not_exhaust_the_stack() -> None:
     ]
     layout = build_layout(entries)
     assert len(layout.path(uid(2999), ".md").parts) == 2999
+
+
+def _peak_python_memory_building_and_walking(count: int) -> int:
+    entries = (
+        entry(uid(i), f"P{i % 9}", {"type": "page_id", "page_id": uid(i // 3)} if i > 3 else None)
+        for i in range(1, count + 1)
+    )
+    tracemalloc.start()
+    try:
+        with build_layout(entries) as layout:
+            walked = sum(1 for _ in layout.walk())
+            assert (
+                layout.path(uid(count), ".md").parts[-1]
+                == f"P{count % 9} {short_id(uid(count))}.md"
+            )
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert walked == count
+    return peak
+
+
+def test_a_layout_lives_on_disk_so_six_times_the_documents_cost_no_more_memory() -> None:
+    small = _peak_python_memory_building_and_walking(2_000)  # both past one batch of 1,000
+    large = _peak_python_memory_building_and_walking(12_000)
+    # Held as Python objects (dicts of paths and titles), the large tree cost 16 MB more.
+    assert large < small + 500_000, (small, large)
+
+
+def test_name_clashes_are_settled_in_id_order_across_any_number_of_siblings() -> None:
+    # 1,500 siblings (more than the layout names per batch) whose short names all clash.
+    ids = [f"{n:08x}-0000-4000-8000-0000deadbeef" for n in range(1500, 0, -1)]
+    with build_layout([entry(i, "Same") for i in ids]) as layout:
+        names = {i: layout.path(i, ".md").name for i in ids}
+        order = [layout.path(i, ".md").name for _, i in layout.walk()]
+    first = min(ids)
+    assert names[first] == "Same deadbeef.md"
+    assert all(names[i] == f"Same {i.replace('-', '')}.md" for i in ids if i != first)
+    assert order == sorted(order, key=str.casefold)
