@@ -64,8 +64,8 @@ def _shell(ctx: RenderContext, title: str, body: str) -> str:
     crumbs = [f'<a href="{attr(ctx.href_to(INDEX))}">Index</a>']
     for ancestor in ctx.layout.ancestors(ctx.doc_id):
         href = ctx.doc_href(ancestor) or ""
-        title = text(ctx.layout.title(ancestor) or "Untitled")
-        crumbs.append(f'<a href="{attr(href)}">{title}</a>')
+        crumb = text(ctx.layout.title(ancestor) or "Untitled")
+        crumbs.append(f'<a href="{attr(href)}">{crumb}</a>')
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -52,6 +52,17 @@ def test_page_shell_is_standalone_html5_with_shared_stylesheet_and_breadcrumb() 
     assert '<h1 class="page-title">Page</h1>' in text
 
 
+def test_a_subpage_is_titled_by_its_own_name_and_its_breadcrumb_by_its_ancestors() -> None:
+    home = page_doc(title="Home & co")
+    sub = page_doc(page_id=OTHER_ID, title="Sub", parent={"type": "page_id", "page_id": PAGE_ID})
+    ctx = make_ctx([home, sub], sub, ".html")
+    text = HtmlRenderer().render(sub, ctx).decode()
+    assert "<title>Sub</title>" in text
+    crumbs = text.split('<nav class="breadcrumb" aria-label="Breadcrumb">', 1)[1].split("</nav>")[0]
+    home_link = '<a href="../Home%20&amp;%20co%20c3d4e5f6.html">Home &amp; co</a>'
+    assert crumbs == f'<a href="../index.html">Index</a> / {home_link}'
+
+
 @pytest.mark.parametrize(
     ("blk", "expected"),
     [
