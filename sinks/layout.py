@@ -116,8 +116,7 @@ class Layout:
         key = norm_id(notion_id)
         if self._row(key) is not None:
             return key
-        first = self._db.execute("SELECT MIN(id) FROM doc WHERE database = ?", (key,)).fetchone()
-        return first[0] if first else None
+        return _first_source(self._db, key)
 
     def sources(self, database_id: str) -> list[str]:
         """The exported data sources of a database, in id order."""
@@ -278,6 +277,14 @@ def _doc_row(entry: IndexEntry) -> tuple[str | None, ...]:
     )
 
 
+def _first_source(db: sqlite3.Connection, database: str) -> str | None:
+    """The data source that stands for a database: its first, in id order."""
+    found: str | None = db.execute(
+        "SELECT MIN(id) FROM doc WHERE database = ?", (database,)
+    ).fetchone()[0]
+    return found
+
+
 def _batches(db: sqlite3.Connection, columns: str, order: str) -> Iterator[list[Any]]:
     """Every document's ``columns`` in ``order`` (a unique key), a batch at a time, so the
     caller may write to the table between batches."""
@@ -304,10 +311,6 @@ def _place(db: sqlite3.Connection) -> None:
     def exported(key: str) -> bool:
         return db.execute("SELECT 1 FROM doc WHERE id = ?", (key,)).fetchone() is not None
 
-    def first_source(database: str) -> str | None:
-        found = db.execute("SELECT MIN(id) FROM doc WHERE database = ?", (database,)).fetchone()
-        return found[0] if found else None
-
     def parent_of(
         me: str, kind: str, database: str | None, ptype: str | None, target: str | None
     ) -> str:
@@ -318,7 +321,7 @@ def _place(db: sqlite3.Connection) -> None:
         if ptype in ("page_id", "data_source_id") and target and target != me and exported(target):
             return target
         if ptype == "database_id" and target:
-            first = first_source(target)
+            first = _first_source(db, target)
             if first and first != me:
                 return first
         held_by = holder(me)
