@@ -101,6 +101,8 @@ class NotionSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
     breaker_threshold: Annotated[int, msgspec.Meta(ge=1, description="failures to open")] = 8
     breaker_cooldown: Positive = 10.0
     task_concurrency: Annotated[int, msgspec.Meta(ge=1, description="documents at once")] = 16
+    #: results per search page, each listed by a task of its own (Notion serves at most 100)
+    search_page_size: Annotated[int, msgspec.Meta(ge=1, le=100)] = 100
 
 
 class WorkerSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):

@@ -9,7 +9,7 @@ ordering is what lets the ledger know an export is finished.
 
 The ``planned`` table (changelogged, co-partitioned with fetch-tasks) remembers
 per export which documents already have a task, and where search has got to, so
-discovery is deduplicated and a restarted search resumes from its cursor.
+discovery is deduplicated and the listing goes on from its cursor, a page per task.
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ from sinks.chunks import encode_part
 from sinks.store import STATE_DIR, DocumentStore, FileStore
 from streams import table_store
 from streams.events import Emitter, now_ms
+from streams.listing import Listing, Step, next_step
 from streams.tables import delete_export_entries, export_entries, set_entries
-from streams.tasks import child_task, scheduled_record
+from streams.tasks import child_task, scheduled_record, task_record
 
 __all__ = ["Fetcher", "register_fetcher"]
 
@@ -129,12 +130,18 @@ class Fetcher:
         self._claimed.difference_update(table_updates)  # the table answers from now on
         metrics.TRACKED_DOCUMENTS.labels("planned").set(len(self.planned))
 
-    async def search(self, task: dict[str, Any], gateway: NotionGateway) -> None:
+    async def search(self, task: dict[str, Any], gateway: NotionGateway, offset: int) -> None:
+        """List one page of the workspace and hand the listing on (see :mod:`streams.listing`)."""
         export_id = task["export_id"]
         state_key = f"search/{export_id}"
-        state = self.planned.get(state_key) or {"cursor": task["cursor"], "pages": 0, "done": False}
-        while not state["done"]:
-            page = await gateway.search(state["cursor"])
+        state = Listing.from_entry(self.planned.get(state_key), offset)
+        step = next_step(state, task["cursor"], offset)
+        if step is Step.DROP:
+            return
+        if step is Step.LIST:
+            state = state.claimed(offset)
+            self.planned[state_key] = state.entry()
+            page = await gateway.search(state.cursor)
             found = [
                 Discovered(str(obj["id"]), _SEARCH_KINDS[obj["object"]], obj)
                 for obj in page.get("results") or []
@@ -143,9 +150,12 @@ class Fetcher:
                 and not obj.get("archived")
             ]
             await self.schedule(task, found)
-            done = not page.get("has_more") or not page.get("next_cursor")
-            state = {"cursor": page.get("next_cursor"), "pages": state["pages"] + 1, "done": done}
-            self.planned[state_key] = state
+            state = state.listed(page)
+            self.planned[state_key] = state.entry()
+        if not state.done:
+            next_page = task_record(task, "search", cursor=state.cursor)
+            await self.emitter.send(self.emitter.fetch, task["token_ref"], "FetchTask", next_page)
+            return
         deferred = [
             (key, value.split(":", 1)[1])
             for key, value in export_entries(self.planned, export_id)
@@ -165,7 +175,7 @@ class Fetcher:
             )
             await set_entries(self.app, self.planned, ((key, "tasked") for key, _ in deferred))
         await self.emitter.event(
-            export_id, "PlanningCompleted", {"export_id": export_id, "search_pages": state["pages"]}
+            export_id, "PlanningCompleted", {"export_id": export_id, "search_pages": state.pages}
         )
 
     def _unchanged(self, task: dict[str, Any], page: dict[str, Any]) -> Piece | None:
@@ -306,7 +316,7 @@ class Fetcher:
         metrics.TASKS_IN_FLIGHT.inc()
         try:
             if task["kind"] == "search":
-                await self.search(task, gateway)
+                await self.search(task, gateway, event.message.offset)
                 return
             outcome, pieces = await self.collect(task, gateway)
             if outcome == "assembled":

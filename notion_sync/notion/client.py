@@ -189,7 +189,7 @@ class NotionGateway:
             return result
 
     async def search(self, cursor: str | None = None) -> dict[str, Any]:
-        body: dict[str, Any] = {"page_size": 100}
+        body: dict[str, Any] = {"page_size": self.settings.search_page_size}
         if cursor:
             body["start_cursor"] = cursor
         return await self._call("POST /v1/search", "search", lambda: self._client.search(**body))

@@ -22,7 +22,13 @@ from streams.app import COMMIT_INTERVAL
 from tests.fixtures.pipeline import TOKEN_REF, PipelineFactory
 from tests.fixtures.trees import expected_documents, missing_documents, tree, wait_for
 
-SLOW = {"NOTION_SYNC_NOTION__RATE": "40", "NOTION_SYNC_NOTION__BURST": "4"}
+#: Slow enough to kill mid-export, and a listing of several search pages, so kills
+#: also land between the tasks that hand it on.
+SLOW = {
+    "NOTION_SYNC_NOTION__RATE": "40",
+    "NOTION_SYNC_NOTION__BURST": "4",
+    "NOTION_SYNC_NOTION__SEARCH_PAGE_SIZE": "10",
+}
 
 
 def test_worker_killed_three_times_mid_export_gives_the_clean_tree(
@@ -106,6 +112,7 @@ def _run(
             "NOTION_SYNC_TOKEN_SANDBOX": token,
             "NOTION_SYNC_NOTION__RATE": rate,
             "NOTION_SYNC_NOTION__BURST": "4",
+            "NOTION_SYNC_NOTION__SEARCH_PAGE_SIZE": SLOW["NOTION_SYNC_NOTION__SEARCH_PAGE_SIZE"],
             "NOTION_SYNC_KAFKA__FETCH_PARTITIONS": "2",
             "NOTION_SYNC_KAFKA__ENTITIES_PARTITIONS": "4",
             "NOTION_SYNC_KAFKA__EVENTS_PARTITIONS": "2",

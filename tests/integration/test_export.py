@@ -179,3 +179,31 @@ def test_ended_exports_leave_no_per_document_state(
         return sizes if sizes == {"ledger": 0.0, "planned": 0.0} else None
 
     assert poll(tracked, "tracked documents back to 0", alive=lambda: worker.process.poll() is None)
+
+
+def test_the_listing_is_handed_on_a_search_page_per_task(
+    pipeline_factory: PipelineFactory, out_dir: Path
+) -> None:
+    """No task holds the listing, and with it the fetch-tasks commits, for the whole export."""
+    pipeline = pipeline_factory(pages=40, extra_env={"NOTION_SYNC_NOTION__SEARCH_PAGE_SIZE": "10"})
+    pipeline.start_worker()
+    export_id = pipeline.request(out_dir, formats=("json",))
+    assert pipeline.wait(export_id).state == "completed"
+
+    searches = pipeline.sandbox.stats()["by_endpoint"]["POST /v1/search"]["200"]
+    manifest = pipeline.sandbox.manifest()
+    listed = sum(p["shared"] and p["in_search"] for p in manifest["pages"]) + sum(
+        d["shared"] for d in manifest["data_sources"]
+    )
+    assert searches == -(-listed // 10) >= 4  # each page listed once
+    tasks = [
+        e.record["cursor"]
+        for e in pipeline.events(pipeline.names.fetch)
+        if e.record["kind"] == "search" and e.record["export_id"] == export_id
+    ]
+    assert len(tasks) == searches and len(set(tasks)) == searches and tasks[0] is None
+    planned = [e for e in pipeline.events() if e.name == "PlanningCompleted"]
+    assert [e.record["search_pages"] for e in planned] == [searches]
+    pages, sources = _expected(manifest)
+    stored = {entry["id"] for entry in DocumentStore(out_dir / STATE_DIR).entries()}
+    assert pages | sources <= stored
