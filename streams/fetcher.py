@@ -137,6 +137,7 @@ class Fetcher:
         state = Listing.from_entry(self.planned.get(state_key), offset)
         step = next_step(state, task["cursor"], offset)
         if step is Step.DROP:
+            log.info("export %s: dropped a copy of a search task (offset %s)", export_id, offset)
             return
         if step is Step.LIST:
             state = state.claimed(offset)
