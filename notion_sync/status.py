@@ -38,6 +38,9 @@ class ExportView:
     failures: list[dict[str, str]] = field(default_factory=list)
     pages: int = 0
     data_sources: int = 0
+    #: Whether the workspace has been listed to the end: until then ``scheduled`` is
+    #: what the listing has found so far, a little ahead of ``fetched``.
+    listed: bool = False
 
     @property
     def finished(self) -> bool:
@@ -55,6 +58,8 @@ class ExportView:
             for name in ("scheduled", "fetched", "skipped", "failed", "requests", "rate_limited"):
                 setattr(self, name, max(getattr(self, name), record[name]))
             self.circuit = record["circuit"]
+        elif decoded.name == "PlanningCompleted":
+            self.listed = True
         elif decoded.name == "ExportCompleted" and not self.finished:
             self.state = "completed"
             self.finished_at = record["finished_at"]

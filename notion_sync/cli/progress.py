@@ -21,7 +21,7 @@ def describe(view: ExportView) -> str:
     """One line: what the export has done so far."""
     parts = [
         f"{view.state}",
-        f"planned {view.scheduled}",
+        f"planned {view.scheduled}" + ("" if view.listed or view.finished else "+ (listing)"),
         f"fetched {view.fetched}",
     ]
     if view.written:
@@ -71,9 +71,11 @@ class ExportProgress:
         self._progress.stop()
 
     def eta(self, view: ExportView) -> str:
+        """From the rate so far; none while the workspace is being listed, since each
+        search page is listed only once the documents found before it are fetched."""
         done = view.fetched + view.skipped + view.failed
         elapsed = self._get_time() - self._start
-        if done == 0 or view.scheduled <= done or elapsed <= 0:
+        if not view.listed or done == 0 or view.scheduled <= done or elapsed <= 0:
             return "ETA --"
         remaining = (view.scheduled - done) * elapsed / done
         return f"ETA {int(remaining // 60)}:{int(remaining % 60):02d}"

@@ -103,7 +103,7 @@ def test_progress_renders_with_an_eta_from_an_injected_clock() -> None:
     now = [100.0]
     output = io.StringIO()
     console = Console(file=output, force_terminal=True, width=160)
-    view = ExportView("0123456789", scheduled=10, fetched=4, skipped=1, requests=9)
+    view = ExportView("0123456789", scheduled=10, fetched=4, skipped=1, requests=9, listed=True)
     with ExportProgress(console, get_time=lambda: now[0], disable=False) as progress:
         now[0] += 10.0
         assert progress.eta(view) == "ETA 0:10"
@@ -115,4 +115,16 @@ def test_progress_renders_with_an_eta_from_an_injected_clock() -> None:
 def test_eta_is_unknown_before_anything_is_done() -> None:
     console = Console(file=io.StringIO())
     progress = ExportProgress(console, get_time=lambda: 0.0)
-    assert progress.eta(ExportView("x", scheduled=5)) == "ETA --"
+    assert progress.eta(ExportView("x", scheduled=5, listed=True)) == "ETA --"
+
+
+def test_while_the_workspace_is_listed_the_plan_is_a_lower_bound_and_there_is_no_eta() -> None:
+    now = [0.0]
+    progress = ExportProgress(Console(file=io.StringIO()), get_time=lambda: now[0])
+    now[0] = 10.0
+    view = ExportView("x", state="running", scheduled=120, fetched=20)
+    assert progress.eta(view) == "ETA --"
+    assert "planned 120+ (listing)" in describe(view)
+    view.apply(Decoded("PlanningCompleted", {"export_id": "x", "search_pages": 3}, 1))
+    assert view.listed and progress.eta(view) == "ETA 0:50"
+    assert "planned 120 " in describe(view) + " "
