@@ -19,18 +19,18 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from sinks.context import RenderContext
 from sinks.document import USERS_DOCUMENT_ID, Document, IndexEntry
-from sinks.formats import Renderer, get_renderer
+from sinks.formats import PieceRenderer, Renderer, get_renderer
 from sinks.html import INDEX, STYLESHEET, render_index, stylesheet
 from sinks.layout import Layout, build_layout
 from sinks.names import norm_id
-from sinks.store import DocumentStore, FileStore, atomic_write, atomic_writer
+from sinks.store import DocumentStore, FileStore, StoredRows, atomic_write, atomic_writer
 
 __all__ = [
     "RenderReport",
@@ -84,26 +84,35 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_pieces_if_changed(path: Path, pieces: Callable[[], Iterable[bytes]]) -> bool:
+class _Unchanged(Exception):
+    """Raised to drop a temporary file that came out the same as the one on disk."""
+
+
+def write_pieces_if_changed(path: Path, pieces: Iterable[bytes]) -> bool:
     """:func:`write_if_changed` for a file made a piece at a time, never held whole.
 
-    ``pieces`` is called once to compare with the file on disk (stopping at the first
-    difference) and, if they differ, once more to write.
+    The pieces go to a temporary file while they are compared with the file on
+    disk; it replaces that file only if they differ, and is dropped, unsynced,
+    otherwise. So the pieces are made once.
     """
-    if _holds(path, pieces()):
-        return False
-    with atomic_writer(path) as fh:
-        fh.writelines(pieces())
-    return True
-
-
-def _holds(path: Path, pieces: Iterable[bytes]) -> bool:
     try:
-        fh = path.open("rb")
+        old: BinaryIO | None = path.open("rb")
     except FileNotFoundError:
+        old = None
+    try:
+        with atomic_writer(path) as fh:
+            same = old is not None
+            for piece in pieces:
+                fh.write(piece)
+                same = same and old is not None and old.read(len(piece)) == piece
+            if same and old is not None and not old.read(1):
+                raise _Unchanged
+    except _Unchanged:
         return False
-    with fh:
-        return all(fh.read(len(piece)) == piece for piece in pieces) and not fh.read(1)
+    finally:
+        if old is not None:
+            old.close()
+    return True
 
 
 def _place_file(blob: Path, dest: Path) -> bool:
@@ -186,8 +195,13 @@ def render_document(
                 for url, rel in sorted(placed.items(), key=lambda kv: str(kv[1])):
                     blob = files.path_for(doc["files"][url]["sha256"])
                     report.files_placed += _place_file(blob, _inside(root, rel))
-            data = renderer.render(doc, ctx)
-            if write_if_changed(_inside(root, target), data):
+            path = _inside(root, target)
+            changed = (
+                write_pieces_if_changed(path, renderer.render_pieces(doc, ctx))
+                if isinstance(renderer, PieceRenderer) and isinstance(doc.get("rows"), StoredRows)
+                else write_if_changed(path, renderer.render(doc, ctx))
+            )
+            if changed:
                 report.changed[renderer.name] += 1
             report.written[renderer.name] += 1
             seen |= ctx.stats
@@ -251,7 +265,7 @@ def render_export(
     report = RenderReport()
     with build_layout(included(), scratch_dir) as layout:
         for entry in included():
-            doc = users_doc if entry["kind"] == "users" else store.get(entry["id"])
+            doc = users_doc if entry["kind"] == "users" else store.open(entry["id"])
             if doc is None:
                 report.problems[entry["id"]] = (
                     "document listed in the index but missing from the store"
@@ -260,9 +274,7 @@ def render_export(
             render_document(doc, layout, renderers, files, out_dir, users=users, report=report)
         if any(r.name == "html" for r in renderers):
             html_root = out_dir / "html"
-            index = write_pieces_if_changed(
-                html_root / INDEX, lambda: render_index(layout, workspace_name)
-            )
+            index = write_pieces_if_changed(html_root / INDEX, render_index(layout, workspace_name))
             report.changed["html"] += index
             report.changed["html"] += write_if_changed(html_root / STYLESHEET, stylesheet())
     return report

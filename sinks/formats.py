@@ -3,11 +3,14 @@
 A renderer is a pure function object: ``render(document, context) -> bytes``,
 with a ``name`` (what users type), the ``file_extension`` of its files, and the
 document ``kinds`` it renders (CSV renders data sources only). Writers (see
-:mod:`sinks.export`) own paths and disk; renderers never touch either.
+:mod:`sinks.export`) own paths and disk; renderers never touch either. A data
+source's ``rows`` may be a :class:`~sinks.store.StoredRows`, which reads the
+store each time it is iterated: renderers iterate rows, never index or count them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol, runtime_checkable
 
 from notion_sync.errors import ConfigError
@@ -18,7 +21,7 @@ from sinks.html import HtmlRenderer
 from sinks.json_format import JsonRenderer
 from sinks.markdown import MarkdownRenderer
 
-__all__ = ["FORMATS", "Renderer", "UnknownFormatError", "get_renderer"]
+__all__ = ["FORMATS", "PieceRenderer", "Renderer", "UnknownFormatError", "get_renderer"]
 
 
 @runtime_checkable
@@ -31,6 +34,16 @@ class Renderer(Protocol):
 
     def render(self, doc: Document, ctx: RenderContext) -> bytes:
         """Render one document; must not raise on nulls or unknown types."""
+        ...
+
+
+@runtime_checkable
+class PieceRenderer(Renderer, Protocol):
+    """A format that can also give a file a piece at a time, so a document too big to
+    hold (a data source of many rows) is written without its file in memory."""
+
+    def render_pieces(self, doc: Document, ctx: RenderContext) -> Iterator[bytes]:
+        """``render``, piece by piece: the pieces joined are its bytes."""
         ...
 
 

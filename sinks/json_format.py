@@ -29,7 +29,7 @@ indented, so identical input gives identical bytes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import orjson
@@ -37,6 +37,7 @@ import orjson
 from sinks.context import RenderContext
 from sinks.document import Document
 from sinks.layout import relative_href
+from sinks.store import StoredRows
 
 __all__ = ["LOCAL_FILES_KEY", "JsonRenderer", "load_document"]
 
@@ -70,10 +71,21 @@ class JsonRenderer:
     kinds = frozenset({"page", "data_source", "users"})
 
     def render(self, doc: Document, ctx: RenderContext) -> bytes:
+        return b"".join(self.render_pieces(doc, ctx))
+
+    def render_pieces(self, doc: Document, ctx: RenderContext) -> Iterator[bytes]:
+        """The file a piece at a time: a data source's :class:`StoredRows` a row at a
+        time (read twice, never held), anything else in one piece."""
         local = {url: relative_href(ctx.path, path) for url, path in ctx.files.items()}
         used: set[str] = set()
+        rows = doc.get("rows")
+        stored = rows if isinstance(rows, StoredRows) else None
+        for row in stored or ():  # which downloaded files they use, for "files" before them
+            _localise(row, local, used)
         body = {
-            key: _localise(value, local, used)
+            key: _ROWS_SLOT
+            if stored is not None and key == "rows"
+            else _localise(value, local, used)
             for key, value in doc.items()
             if key not in ("files", LOCAL_FILES_KEY)
         }
@@ -89,7 +101,30 @@ class JsonRenderer:
         kept = {url: rel for url, rel in sorted(local.items()) if url not in used}
         if kept:
             out[LOCAL_FILES_KEY] = kept
-        return orjson.dumps(out, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+        data = orjson.dumps(out, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+        if stored is None:
+            yield data
+            return
+        before, after = data.split(_ROWS_AT, 1)
+        yield before + b'\n  "rows": '
+        yield from _items_at_depth_one(stored, local)
+        yield after
+
+
+#: Where a data source's rows go in its file, filled in a row at a time (a key at the
+#: top level is the only text at that indentation, so it cannot occur twice).
+_ROWS_SLOT = "\x00rows\x00"
+_ROWS_AT = b'\n  "rows": ' + orjson.dumps(_ROWS_SLOT)
+
+
+def _items_at_depth_one(items: Iterable[Any], local: Mapping[str, str]) -> Iterator[bytes]:
+    """A list that is a value of the top-level object, as ``OPT_INDENT_2`` writes it."""
+    first = True
+    for item in items:
+        text = orjson.dumps(_localise(item, local, set()), option=orjson.OPT_INDENT_2)
+        yield (b"[\n    " if first else b",\n    ") + text.replace(b"\n", b"\n    ")
+        first = False
+    yield b"[]" if first else b"\n  ]"
 
 
 def load_document(data: bytes) -> Document:

@@ -1,8 +1,9 @@
 """Durable, idempotent on-disk stores shared by the sink, the renderers and replay.
 
 The document store keeps each document as one JSON file of its chunks, written
-atomically a chunk at a time, so a crash never leaves half a document, writing
-the same document twice is harmless, and the worker never holds a whole one.
+atomically a chunk at a time (a line each), so a crash never leaves half a
+document, writing the same document twice is harmless, the worker never holds a
+whole one, and the renderers can read a data source's rows back a chunk at a time.
 It is also the sink's durable record of what it wrote: a rerun compares
 ``last_edited_time`` against it to skip unchanged pages. The file store is
 content-addressed (sha256), so the same image used by many pages is stored once
@@ -29,6 +30,7 @@ __all__ = [
     "STATE_DIR",
     "DocumentStore",
     "FileStore",
+    "StoredRows",
     "atomic_write",
     "atomic_writer",
     "index_entry",
@@ -186,8 +188,8 @@ class DocumentStore:
                 except orjson.JSONDecodeError as exc:
                     problem = f"chunk {seq} ({part}) of {doc_id} is not JSON: {exc}"
                     raise SinkError(problem) from None
-                fh.write(b"%b[%b,%b]" % (b"," if seq else b"", orjson.dumps(part), payload))
-            fh.write(b"]}")
+                fh.write(b"%b\n[%b,%b]" % (b"," if seq else b"", orjson.dumps(part), payload))
+            fh.write(b"\n]}")
         entry = builder.entry()
         atomic_write(self._index_path(doc_id), orjson.dumps(entry))
         return entry
@@ -200,6 +202,18 @@ class DocumentStore:
         if "chunks" not in data:
             return data  # written whole, by a version before chunked documents
         return assemble(data["id"], data["kind"], (tuple(chunk) for chunk in data["chunks"]))
+
+    def open(self, doc_id: str) -> Document | None:
+        """The document for rendering: a data source's rows are :class:`StoredRows`, read
+        from the file a chunk at a time each time they are iterated, never held."""
+        path = self._doc_path(doc_id)
+        head = _read_head(path)
+        if head is None or head.get("kind") != "data_source":
+            return self.get(doc_id)
+        parts = (chunk for chunk in _read_chunks(path) if chunk[0] != "rows")
+        doc = assemble(str(head["id"]), "data_source", parts)
+        doc["rows"] = StoredRows(path)
+        return doc
 
     def entry(self, doc_id: str) -> IndexEntry | None:
         try:
@@ -219,6 +233,48 @@ class DocumentStore:
     def ids(self) -> Iterator[str]:
         for entry in self.entries():
             yield entry["id"]
+
+
+_CHUNK_LINE_END = b",\n"
+
+
+def _read_head(path: Path) -> dict[str, Any] | None:
+    """``kind`` and ``id`` of a document file written a chunk per line; None if absent
+    or written on one line (by a version before this layout), which is read whole."""
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline()
+    except FileNotFoundError:
+        return None
+    if not first.endswith(b'"chunks":[\n'):
+        return None
+    head: dict[str, Any] = orjson.loads(first[: -len(b',"chunks":[\n')] + b"}")
+    return head
+
+
+def _read_chunks(path: Path, part: str | None = None) -> Iterator[tuple[str, Any]]:
+    """The decoded ``(part, value)`` chunks of a document file, one line at a time; only
+    those of ``part`` if given, the others skipped undecoded."""
+    prefix = b"[" + orjson.dumps(part) + b"," if part is not None else b"["
+    with path.open("rb") as fh:
+        fh.readline()
+        for line in fh:
+            chunk = line.removesuffix(_CHUNK_LINE_END).removesuffix(b"\n")
+            if chunk.startswith(prefix):
+                name, value = orjson.loads(chunk)
+                yield name, value
+
+
+class StoredRows:
+    """A stored data source's rows, iterated from its file a chunk (≤ ``CHUNK_BYTES``
+    of JSON) at a time, as often as a renderer asks."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def __iter__(self) -> Iterator[Any]:
+        for _part, rows in _read_chunks(self._path, "rows"):
+            yield from rows
 
 
 class FileStore:

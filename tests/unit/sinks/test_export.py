@@ -301,10 +301,11 @@ def test_render_document_for_a_streaming_sink(
 
 def test_a_file_made_in_pieces_is_rewritten_only_when_its_bytes_differ(tmp_path: Path) -> None:
     path = tmp_path / "index.html"
-    assert write_pieces_if_changed(path, lambda: iter([b"<ul>", b"<li>a</li>", b"</ul>"]))
+    assert write_pieces_if_changed(path, iter([b"<ul>", b"<li>a</li>", b"</ul>"]))
     before = path.stat()
-    assert not write_pieces_if_changed(path, lambda: iter([b"<ul><li>", b"a</li></ul>"]))
+    assert not write_pieces_if_changed(path, iter([b"<ul><li>", b"a</li></ul>"]))
     assert path.stat().st_ino == before.st_ino and path.stat().st_mtime_ns == before.st_mtime_ns
     for pieces in ([b"<ul><li>a</li>"], [b"<ul><li>a</li></ul>", b"\n"], [b"<ul><li>b</li></ul>"]):
-        assert write_pieces_if_changed(path, lambda pieces=pieces: iter(pieces))
+        assert write_pieces_if_changed(path, iter(pieces))
         assert path.read_bytes() == b"".join(pieces)
+    assert [p.name for p in tmp_path.iterdir()] == ["index.html"]  # no temporary file left
