@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from sinks.context import RenderContext
 from sinks.document import Document
 from sinks.pages import data_source_schema, rows
+from sinks.pieces import utf8_batches
 from sinks.properties import property_text
 
 __all__ = ["BOM", "CsvRenderer"]
@@ -36,12 +38,26 @@ class CsvRenderer:
     kinds = frozenset({"data_source"})
 
     def render(self, doc: Document, ctx: RenderContext) -> bytes:
-        schema = data_source_schema(doc)
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, dialect="excel", lineterminator="\r\n")
-        writer.writerow([name for name, _ in schema])
-        for _row, values in rows(doc):
-            writer.writerow(
-                [property_text(values.get(name), ctx, config) for name, config in schema]
-            )
-        return (BOM + buffer.getvalue()).encode("utf-8")
+        return b"".join(self.render_pieces(doc, ctx))
+
+    def render_pieces(self, doc: Document, ctx: RenderContext) -> Iterator[bytes]:
+        return utf8_batches(_lines(doc, ctx))
+
+
+def _lines(doc: Document, ctx: RenderContext) -> Iterator[str]:
+    schema = data_source_schema(doc)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, dialect="excel", lineterminator="\r\n")
+    writer.writerow([name for name, _ in schema])
+    yield BOM + _taken(buffer)
+    for _row, values in rows(doc):
+        writer.writerow([property_text(values.get(name), ctx, config) for name, config in schema])
+        yield _taken(buffer)
+
+
+def _taken(buffer: io.StringIO) -> str:
+    """What the CSV writer wrote since last time, the buffer emptied."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate(0)
+    return text

@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 
 from sinks.context import RenderContext
 from sinks.document import USERS_DOCUMENT_ID, Document, IndexEntry
-from sinks.formats import PieceRenderer, Renderer, get_renderer
+from sinks.formats import Renderer, get_renderer
 from sinks.html import INDEX, STYLESHEET, render_index, stylesheet
 from sinks.layout import Layout, build_layout
 from sinks.names import norm_id
@@ -198,7 +198,7 @@ def render_document(
             path = _inside(root, target)
             changed = (
                 write_pieces_if_changed(path, renderer.render_pieces(doc, ctx))
-                if isinstance(renderer, PieceRenderer) and isinstance(doc.get("rows"), StoredRows)
+                if isinstance(doc.get("rows"), StoredRows)
                 else write_if_changed(path, renderer.render(doc, ctx))
             )
             if changed:

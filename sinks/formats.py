@@ -1,6 +1,7 @@
 """The renderer contract and the registry of output formats.
 
-A renderer is a pure function object: ``render(document, context) -> bytes``,
+A renderer is a pure function object: ``render(document, context) -> bytes``
+(and the same bytes in pieces from ``render_pieces``),
 with a ``name`` (what users type), the ``file_extension`` of its files, and the
 document ``kinds`` it renders (CSV renders data sources only). Writers (see
 :mod:`sinks.export`) own paths and disk; renderers never touch either. A data
@@ -21,7 +22,7 @@ from sinks.html import HtmlRenderer
 from sinks.json_format import JsonRenderer
 from sinks.markdown import MarkdownRenderer
 
-__all__ = ["FORMATS", "PieceRenderer", "Renderer", "UnknownFormatError", "get_renderer"]
+__all__ = ["FORMATS", "Renderer", "UnknownFormatError", "get_renderer"]
 
 
 @runtime_checkable
@@ -36,14 +37,9 @@ class Renderer(Protocol):
         """Render one document; must not raise on nulls or unknown types."""
         ...
 
-
-@runtime_checkable
-class PieceRenderer(Renderer, Protocol):
-    """A format that can also give a file a piece at a time, so a document too big to
-    hold (a data source of many rows) is written without its file in memory."""
-
     def render_pieces(self, doc: Document, ctx: RenderContext) -> Iterator[bytes]:
-        """``render``, piece by piece: the pieces joined are its bytes."""
+        """``render`` a piece at a time (joined, the same bytes), so a data source
+        whose rows are read from the store is written without its file held."""
         ...
 
 

@@ -31,6 +31,7 @@ from sinks.pages import (
     source_title_rich_text,
     url_of,
 )
+from sinks.pieces import utf8_batches
 from sinks.properties import property_text
 from sinks.property_html import property_html
 from sinks.richtext import plain_text, spans
@@ -55,12 +56,22 @@ class HtmlRenderer:
     kinds = frozenset({"page", "data_source"})
 
     def render(self, doc: Document, ctx: RenderContext) -> bytes:
+        return b"".join(self.render_pieces(doc, ctx))
+
+    def render_pieces(self, doc: Document, ctx: RenderContext) -> Iterator[bytes]:
         if doc.get("kind") == "data_source":
-            return _data_source(doc, ctx).encode("utf-8")
-        return _page(doc, ctx).encode("utf-8")
+            return utf8_batches(_data_source(doc, ctx))
+        return iter((_page(doc, ctx).encode("utf-8"),))
 
 
 def _shell(ctx: RenderContext, title: str, body: str) -> str:
+    return _shell_open(ctx, title) + body + _SHELL_CLOSE
+
+
+_SHELL_CLOSE = "\n</body>\n</html>\n"
+
+
+def _shell_open(ctx: RenderContext, title: str) -> str:
     crumbs = [f'<a href="{attr(ctx.href_to(INDEX))}">Index</a>']
     for ancestor in ctx.layout.ancestors(ctx.doc_id):
         href = ctx.doc_href(ancestor) or ""
@@ -72,7 +83,6 @@ def _shell(ctx: RenderContext, title: str, body: str) -> str:
         f"<title>{text(title or 'Untitled')}</title>\n"
         f'<link rel="stylesheet" href="{attr(ctx.href_to(STYLESHEET))}">\n</head>\n<body>\n'
         f'<nav class="breadcrumb" aria-label="Breadcrumb">{" / ".join(crumbs)}</nav>\n'
-        f"{body}\n</body>\n</html>\n"
     )
 
 
@@ -155,13 +165,22 @@ def _comments(doc: Document, ctx: RenderContext) -> str:
     )
 
 
-def _data_source(doc: Document, ctx: RenderContext) -> str:
+def _data_source(doc: Document, ctx: RenderContext) -> Iterator[str]:
+    """The page a row at a time (its rows may be read from disk as they are rendered)."""
     source: Mapping[str, Any] = doc.get("data_source") or {}
     title_rt = source_title_rich_text(source)
     schema = data_source_schema(doc)
     head = "".join(f'<th scope="col">{text(name)}</th>' for name, _ in schema)
-    body_rows = []
-    for row, values in rows(doc):
+    description = render_spans_html(spans(source_description(source), ctx))
+    yield _shell_open(ctx, plain_text(title_rt))
+    yield (
+        f'<article class="page data-source">\n<header>\n{_header(source, title_rt, ctx)}\n'
+        f"{_times(source)}\n</header>\n"
+        + (f'<p class="description">{description}</p>\n' if description else "")
+        + '<div class="table-wrap">\n'
+        + f'<table class="collection">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+    )
+    for n, (row, values) in enumerate(rows(doc)):
         cells = []
         for i, (name, config) in enumerate(schema):
             if i == 0:
@@ -170,20 +189,8 @@ def _data_source(doc: Document, ctx: RenderContext) -> str:
                 cells.append(f'<th scope="row"><a href="{attr(href)}">{label}</a></th>')
             else:
                 cells.append(f"<td>{property_html(values.get(name), ctx, config)}</td>")
-        body_rows.append("<tr>" + "".join(cells) + "</tr>")
-    description = render_spans_html(spans(source_description(source), ctx))
-    table = (
-        f'<table class="collection">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
-        + "\n".join(body_rows)
-        + "\n</tbody>\n</table>"
-    )
-    article = (
-        f'<article class="page data-source">\n<header>\n{_header(source, title_rt, ctx)}\n'
-        f"{_times(source)}\n</header>\n"
-        + (f'<p class="description">{description}</p>\n' if description else "")
-        + f'<div class="table-wrap">\n{table}\n</div>\n</article>'
-    )
-    return _shell(ctx, plain_text(title_rt), article)
+        yield ("\n" if n else "") + "<tr>" + "".join(cells) + "</tr>"
+    yield "\n</tbody>\n</table>\n</div>\n</article>" + _SHELL_CLOSE
 
 
 def render_index(layout: Layout, workspace_name: str) -> Iterator[bytes]:

@@ -9,7 +9,7 @@ blocks as their content, unknown types as their text plus a visible note.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sinks.blocks import headings
@@ -28,6 +28,7 @@ from sinks.pages import (
     source_title_rich_text,
     url_of,
 )
+from sinks.pieces import utf8_batches
 from sinks.properties import property_data, property_text
 from sinks.richtext import plain_text, spans
 
@@ -42,9 +43,12 @@ class MarkdownRenderer:
     kinds = frozenset({"page", "data_source"})
 
     def render(self, doc: Document, ctx: RenderContext) -> bytes:
+        return b"".join(self.render_pieces(doc, ctx))
+
+    def render_pieces(self, doc: Document, ctx: RenderContext) -> Iterator[bytes]:
         if doc.get("kind") == "data_source":
-            return _data_source(doc, ctx).encode("utf-8")
-        return _page(doc, ctx).encode("utf-8")
+            return utf8_batches(_data_source(doc, ctx))
+        return iter((_page(doc, ctx).encode("utf-8"),))
 
 
 def _title_line(obj: Mapping[str, Any], title_rt: list[Any], ctx: RenderContext) -> str:
@@ -107,7 +111,8 @@ def _cell(text: str) -> str:
     return escape_md(text, line_start=False).replace("\n", "<br>") or " "
 
 
-def _data_source(doc: Document, ctx: RenderContext) -> str:
+def _data_source(doc: Document, ctx: RenderContext) -> Iterator[str]:
+    """The file a row at a time (its rows may be read from disk as they are rendered)."""
     source: Mapping[str, Any] = doc.get("data_source") or {}
     title_rt = source_title_rich_text(source)
     meta = {
@@ -121,10 +126,11 @@ def _data_source(doc: Document, ctx: RenderContext) -> str:
     description = render_spans_md(spans(source_description(source), ctx))
     if description:
         parts.append(description)
+    yield "\n\n".join(p.rstrip("\n") for p in parts)
     schema = data_source_schema(doc)
     if schema:
-        header = "| " + " | ".join(_cell(name) for name, _ in schema) + " |"
-        lines = [header, "|" + " --- |" * len(schema)]
+        yield "\n\n| " + " | ".join(_cell(name) for name, _ in schema) + " |"
+        yield "\n|" + " --- |" * len(schema)
         for row, values in rows(doc):
             cells = []
             for i, (name, config) in enumerate(schema):
@@ -134,6 +140,5 @@ def _data_source(doc: Document, ctx: RenderContext) -> str:
                     text = text if text.strip() else "Untitled"
                     text = f"[{text}]({md_link_target(href or url_of(row))})"
                 cells.append(text)
-            lines.append("| " + " | ".join(cells) + " |")
-        parts.append("\n".join(lines))
-    return "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
+            yield "\n| " + " | ".join(cells) + " |"
+    yield "\n"

@@ -1,4 +1,5 @@
-"""A stored data source renders to the same bytes with its rows read a chunk at a time."""
+"""A stored data source renders to the same bytes, in every format, with its rows read
+from disk a chunk at a time and its files written a piece at a time."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing import Any
 import orjson
 
 from sinks.document import Document
+from sinks.export import render_export
+from sinks.formats import FORMATS
 from sinks.json_format import JsonRenderer
-from sinks.store import DocumentStore, StoredRows
-from tests.unit.sinks.builders import make_ctx, page, rt, source_doc
+from sinks.store import DocumentStore, FileStore, StoredRows
+from tests.unit.sinks.builders import SOURCE_ID, make_ctx, page, rt, source_doc
 
 HOSTED = "https://s3.example/report.pdf?sig=x"
 SCHEMA = {
@@ -55,15 +58,15 @@ def test_a_stored_data_source_opens_with_rows_read_from_disk_and_renders_the_sam
         assert isinstance(opened["rows"], StoredRows)
         assert list(opened["rows"]) == whole["rows"] == doc["rows"]
         assert list(opened) == list(whole)  # key order, which the JSON file keeps
-        ctx = make_ctx([doc], doc, ".json")
-        rendered = JsonRenderer().render(opened, ctx)
-        assert rendered == JsonRenderer().render(whole, ctx)
-        assert (
-            orjson.loads(rendered)["rows"]
-            == orjson.loads(JsonRenderer().render(whole, ctx))["rows"]
-        )
-        if rows:
-            assert HOSTED not in rendered.decode()  # the row's file points at its copy
+        for renderer in FORMATS.values():
+            ctx = make_ctx([doc], doc, renderer.file_extension)
+            expected = renderer.render(whole, ctx)
+            assert b"".join(renderer.render_pieces(opened, ctx)) == expected, renderer.name
+            assert renderer.render(opened, ctx) == expected, renderer.name
+            assert expected.count(b"Row ") >= rows, renderer.name
+        if rows:  # the rows' file points at its copy
+            ctx = make_ctx([doc], doc, ".json")
+            assert HOSTED not in JsonRenderer().render(opened, ctx).decode()
 
 
 def test_a_document_written_on_one_line_by_an_earlier_version_still_opens(tmp_path: Path) -> None:
@@ -106,3 +109,59 @@ def test_rendering_a_stored_data_source_holds_a_chunk_of_rows_whatever_their_num
     # Ten times the rows: the rows held whole cost ~12 MB more, read from disk ~1 MB.
     assert held > small + 8_000_000, (small, held)  # the measure tells a held document apart
     assert large < small + 3_000_000, (small, large)
+
+
+GOLDEN = Path(__file__).parents[2] / "golden"
+TRACKER_FILES = {
+    "markdown": "Tracker 9c9c9c9c.md",
+    "html": "Tracker 9c9c9c9c.html",
+    "csv": "Tracker 9c9c9c9c.csv",
+    "json": "Tracker 9c9c9c9c.json",
+}
+
+
+def tracker_store(root: Path) -> tuple[DocumentStore, FileStore]:
+    """A data source whose cells need escaping in every format, and a row with a file."""
+    store, files = DocumentStore(root / "state"), FileStore(root / "state")
+    sha = files.put(b"%PDF-1.4 not really")
+    schema = {
+        **SCHEMA,
+        "Score": {"id": "s", "name": "Score", "type": "number", "number": {"format": "number"}},
+        "Stage": {"id": "g", "name": "Stage", "type": "select", "select": {"options": []}},
+    }
+    texts = ["a | pipe\nand a new line", '<b>not bold</b>, "quoted"', ""]
+    rows = []
+    for i, note in enumerate(texts):
+        props = {
+            "Notes": {"id": "n", "type": "rich_text", "rich_text": [rt(note)] if note else []},
+            "Attachments": {"id": "f", "type": "files", "files": []},
+            "Score": {"id": "s", "type": "number", "number": [1.5, None, -3][i]},
+            "Stage": {"id": "g", "type": "select", "select": {"name": "Done", "color": "green"}},
+        }
+        if i == 0:
+            props["Attachments"]["files"] = [
+                {"name": "report.pdf", "type": "file", "file": {"url": HOSTED, "expiry_time": "x"}}
+            ]
+        title = ["First, row", "=SUM(A1)", ""][i]
+        row = page(
+            page_id=f"{i + 1:08x}-0000-4000-8000-000000000000",
+            title=title,
+            parent={"type": "data_source_id", "data_source_id": SOURCE_ID},
+            properties=props,
+        )
+        rows.append(row)
+    source = source_doc(schema, rows, title="Tracker")
+    source["files"] = {
+        HOSTED: {"sha256": sha, "name": "report.pdf", "size": 19, "content_type": "application/pdf"}
+    }
+    store.put(source)
+    return store, files
+
+
+def test_a_data_source_renders_as_the_golden_files_in_every_format(tmp_path: Path) -> None:
+    """The golden files were written by the renderers that held every row in memory."""
+    store, files = tracker_store(tmp_path)
+    render_export(store, files, FORMATS, tmp_path / "out", workspace_name="Acme")
+    for fmt, name in TRACKER_FILES.items():
+        got = (tmp_path / "out" / fmt / name).read_bytes()
+        assert got == (GOLDEN / fmt / name).read_bytes(), fmt
