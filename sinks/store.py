@@ -210,8 +210,7 @@ class DocumentStore:
         head = _read_head(path)
         if head is None or head.get("kind") != "data_source":
             return self.get(doc_id)
-        parts = (chunk for chunk in _read_chunks(path) if chunk[0] != "rows")
-        doc = assemble(str(head["id"]), "data_source", parts)
+        doc = assemble(str(head["id"]), "data_source", _read_chunks(path, rows=False))
         doc["rows"] = StoredRows(path)
         return doc
 
@@ -252,17 +251,19 @@ def _read_head(path: Path) -> dict[str, Any] | None:
     return head
 
 
-def _read_chunks(path: Path, part: str | None = None) -> Iterator[tuple[str, Any]]:
-    """The decoded ``(part, value)`` chunks of a document file, one line at a time; only
-    those of ``part`` if given, the others skipped undecoded."""
-    prefix = b"[" + orjson.dumps(part) + b"," if part is not None else b"["
+def _read_chunks(path: Path, *, rows: bool) -> Iterator[tuple[str, Any]]:
+    """The decoded ``(part, value)`` chunks of a document file, a line at a time: its
+    rows, or everything else; the others are skipped undecoded."""
     with path.open("rb") as fh:
         fh.readline()
         for line in fh:
             chunk = line.removesuffix(_CHUNK_LINE_END).removesuffix(b"\n")
-            if chunk.startswith(prefix):
-                name, value = orjson.loads(chunk)
-                yield name, value
+            if chunk.startswith(b"[") and chunk.startswith(_ROWS_CHUNK) == rows:
+                part, value = orjson.loads(chunk)
+                yield part, value
+
+
+_ROWS_CHUNK = b'["rows",'
 
 
 class StoredRows:
@@ -273,7 +274,7 @@ class StoredRows:
         self._path = path
 
     def __iter__(self) -> Iterator[Any]:
-        for _part, rows in _read_chunks(self._path, "rows"):
+        for _part, rows in _read_chunks(self._path, rows=True):
             yield from rows
 
 
