@@ -265,7 +265,14 @@ def render_export(
     report = RenderReport()
     with build_layout(included(), scratch_dir) as layout:
         for entry in included():
-            doc = users_doc if entry["kind"] == "users" else store.open(entry["id"])
+            kind = entry["kind"]
+            doc = (
+                users_doc
+                if kind == "users"
+                else store.open(entry["id"])
+                if kind == "data_source"
+                else store.get(entry["id"])
+            )
             if doc is None:
                 report.problems[entry["id"]] = (
                     "document listed in the index but missing from the store"

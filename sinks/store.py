@@ -204,8 +204,9 @@ class DocumentStore:
         return assemble(data["id"], data["kind"], (tuple(chunk) for chunk in data["chunks"]))
 
     def open(self, doc_id: str) -> Document | None:
-        """The document for rendering: a data source's rows are :class:`StoredRows`, read
-        from the file a chunk at a time each time they are iterated, never held."""
+        """:meth:`get` for rendering a data source: its rows are :class:`StoredRows`, read
+        from the file a chunk at a time each time they are iterated, never held (any
+        other document is read whole, as by :meth:`get`)."""
         path = self._doc_path(doc_id)
         head = _read_head(path)
         if head is None or head.get("kind") != "data_source":
