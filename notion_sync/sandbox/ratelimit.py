@@ -7,12 +7,13 @@ token was told to pause; every request that token sends before then is counted a
 ``retry_after_violation`` so tests can prove a client honours Retry-After.
 
 A request counts only if it reached the server (before any simulated latency) more than
-``grace`` seconds after the 429 was answered. A concurrent client cannot stop a request
-it is already sending when a 429 arrives, and the server cannot see when the client read
-the 429: it stamps requests only when its event loop gets to them, which on a busy
-machine can be after a 429 it decided later. One turn of either event loop is
-milliseconds, a busy machine's tens of them; a client that ignores Retry-After keeps
-sending for the whole pause, at least a second, and is caught in the rest of it.
+``RETRY_AFTER_GRACE`` seconds after the 429 that began the pause. A concurrent client
+cannot stop a request it is already sending when a 429 arrives, and the server cannot
+see when the client read the 429: it stamps requests only when its event loop gets to
+them, which on a busy machine can be after a 429 it decided later. One turn of either
+event loop is milliseconds, a busy machine's tens of them; a client that ignores
+Retry-After keeps sending for the whole pause, at least a second, and is caught in the
+rest of it.
 """
 
 from __future__ import annotations
@@ -44,16 +45,12 @@ class RateLimiter:
     :param rate: requests per second on average (``math.inf`` disables limiting).
     :param burst: bucket capacity.
     :param clock: source of time.
-    :param grace: seconds after a 429 before a request during the pause is a violation.
     """
 
-    def __init__(
-        self, rate: float, burst: int, clock: Clock, *, grace: float = RETRY_AFTER_GRACE
-    ) -> None:
+    def __init__(self, rate: float, burst: int, clock: Clock) -> None:
         self.rate = rate
         self.burst = burst
         self.clock = clock
-        self.grace = grace
         self._tokens: dict[str, float] = {}
         self._stamp: dict[str, float] = {}
         self._paused_until: dict[str, float] = {}
@@ -64,7 +61,7 @@ class RateLimiter:
         if now >= self._paused_until.get(key, -math.inf):
             return False
         arrived = now if sent_at is None else sent_at
-        return arrived >= self._paused_since.get(key, -math.inf) + self.grace
+        return arrived >= self._paused_since.get(key, -math.inf) + RETRY_AFTER_GRACE
 
     def check(self, key: str, sent_at: float | None = None) -> Decision:
         """Consume one request for ``key`` if allowed (``sent_at``: when it reached us)."""
