@@ -5,9 +5,6 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY notion_sync ./notion_sync
 COPY schemas ./schemas
-COPY producers ./producers
-COPY streams ./streams
-COPY sinks ./sinks
 RUN pip install . && useradd --uid 10001 --create-home notion && mkdir -p /exports \
     && chown notion /exports
 USER 10001

@@ -1,5 +1,1 @@
-"""Avro schemas (``<event>.v<N>.avsc``) and the codec that reads and writes them."""
-
-from schemas.codec import MAGIC, Codec, Decoded, codec, decode, encode
-
-__all__ = ["MAGIC", "Codec", "Decoded", "codec", "decode", "encode"]
+"""The Avro contract: one ``<event>.v<N>.avsc`` per event type and version (data only)."""

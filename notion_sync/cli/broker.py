@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import click
 
-from notion_sync.broker import ensure_embedded_broker, read_embedded_broker, stop_embedded_broker
 from notion_sync.cli.common import fail
-from notion_sync.errors import NotionSyncError
+from notion_sync.core.errors import NotionSyncError
+from notion_sync.kafka.broker import (
+    ensure_embedded_broker,
+    read_embedded_broker,
+    stop_embedded_broker,
+)
 
 
 @click.group()

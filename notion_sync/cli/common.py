@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from notion_sync.broker import ensure_embedded_broker, parse_broker_url, read_embedded_broker
-from notion_sync.config import Settings, load_settings
-from notion_sync.errors import NotionSyncError
+from notion_sync.core.config import Settings, load_settings, parse_broker_url
+from notion_sync.core.errors import NotionSyncError
+from notion_sync.kafka.broker import ensure_embedded_broker, read_embedded_broker
 
 __all__ = ["Broker", "CliContext", "broker_option", "fail", "resolve_broker"]
 

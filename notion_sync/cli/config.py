@@ -8,7 +8,7 @@ import click
 import yaml
 
 from notion_sync.cli.common import CliContext, fail
-from notion_sync.errors import NotionSyncError
+from notion_sync.core.errors import NotionSyncError
 
 __all__ = ["config"]
 

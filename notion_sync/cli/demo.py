@@ -11,8 +11,8 @@ from rich.table import Table
 from notion_sync.cli.common import CliContext, fail, resolve_broker
 from notion_sync.cli.follow import print_outcome
 from notion_sync.cli.run import run_export
-from notion_sync.errors import NotionSyncError
-from producers.request import FORMATS, build_request
+from notion_sync.core.errors import NotionSyncError
+from notion_sync.core.request import FORMATS, build_request
 
 
 @click.command()

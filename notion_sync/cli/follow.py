@@ -8,7 +8,7 @@ from collections.abc import Callable
 from rich.console import Console
 
 from notion_sync.cli.progress import ExportProgress, describe
-from notion_sync.status import ExportView, read_events
+from notion_sync.kafka.status import ExportView, read_events
 
 __all__ = ["follow_export", "print_outcome"]
 

@@ -15,7 +15,7 @@ import click
 
 from notion_sync import __version__
 from notion_sync.cli.common import CliContext
-from notion_sync.logs import configure_logging
+from notion_sync.core.logs import configure_logging
 
 __all__ = ["main"]
 

@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from notion_sync.status import ExportView
+from notion_sync.kafka.status import ExportView
 
 __all__ = ["ExportProgress", "describe"]
 

@@ -15,10 +15,10 @@ import click
 
 from notion_sync.cli.common import CliContext, broker_option, fail, resolve_broker
 from notion_sync.cli.request import parse_formats
-from notion_sync.errors import BrokerError, NotionSyncError
-from sinks.formats import get_renderer
-from sinks.store import STATE_DIR, DocumentStore, FileStore
-from streams.replay import (
+from notion_sync.core.errors import BrokerError, NotionSyncError
+from notion_sync.kafka.topics import TopicNames
+from notion_sync.sinks.formats import get_renderer
+from notion_sync.sinks.replay import (
     ExportRecord,
     ReplayResult,
     TopicIncomplete,
@@ -29,7 +29,8 @@ from streams.replay import (
     replay_from_disk,
     replay_from_topic,
 )
-from streams.topics import TopicNames
+from notion_sync.store.documents import STATE_DIR, DocumentStore
+from notion_sync.store.files import FileStore
 
 __all__ = ["replay"]
 

@@ -11,10 +11,11 @@ from rich.console import Console
 
 from notion_sync.cli.common import CliContext, broker_option, fail, resolve_broker
 from notion_sync.cli.follow import follow_export, print_outcome
-from notion_sync.config import DEFAULT_TOKEN_REF
-from notion_sync.errors import NotionSyncError
-from producers.request import build_request, publish_request
-from streams.topics import TopicNames, ensure_topics
+from notion_sync.core.config import DEFAULT_TOKEN_REF
+from notion_sync.core.errors import NotionSyncError
+from notion_sync.core.request import build_request
+from notion_sync.kafka.topics import TopicNames, ensure_topics
+from notion_sync.producers.request import publish_request
 
 
 def format_option(func: Callable[..., Any]) -> Callable[..., Any]:

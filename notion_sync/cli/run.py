@@ -12,7 +12,6 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +22,15 @@ from rich.console import Console
 from notion_sync.cli.common import Broker, CliContext, broker_option, fail, resolve_broker
 from notion_sync.cli.follow import follow_export, print_outcome
 from notion_sync.cli.request import format_option, parse_formats
-from notion_sync.config import DEFAULT_TOKEN_REF, Settings, resolve_token
-from notion_sync.errors import NotionSyncError
-from notion_sync.process import die_with_parent
-from notion_sync.status import ExportView, fold, read_events
-from producers.request import build_request, publish_request
-from sinks.store import STATE_DIR, atomic_write
-from streams.topics import TopicNames, ensure_topics
+from notion_sync.core.config import DEFAULT_TOKEN_REF, Settings, resolve_token
+from notion_sync.core.errors import NotionSyncError
+from notion_sync.core.process import die_with_parent, python_module
+from notion_sync.core.request import build_request
+from notion_sync.kafka.status import ExportView, fold, read_events
+from notion_sync.kafka.topics import TopicNames, ensure_topics
+from notion_sync.producers.request import publish_request
+from notion_sync.store.atomic import atomic_write
+from notion_sync.store.documents import STATE_DIR
 
 __all__ = ["run", "run_export"]
 
@@ -37,7 +38,7 @@ __all__ = ["run", "run_export"]
 def start_worker(
     broker: Broker, env: dict[str, str], config_file: Path | None
 ) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "notion_sync"]
+    command = python_module("notion_sync")
     if config_file is not None:
         command += ["--config", str(config_file)]
     command += ["--log-level", logging.getLevelName(logging.getLogger().level)]

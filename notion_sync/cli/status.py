@@ -8,9 +8,9 @@ from rich.table import Table
 
 from notion_sync.cli.common import CliContext, broker_option, fail, resolve_broker
 from notion_sync.cli.progress import describe
-from notion_sync.errors import NotionSyncError
-from notion_sync.status import fold, latest, read_events
-from streams.topics import TopicNames
+from notion_sync.core.errors import NotionSyncError
+from notion_sync.kafka.status import fold, latest, read_events
+from notion_sync.kafka.topics import TopicNames
 
 
 @click.command()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from notion_sync.cli.common import CliContext, broker_option, fail, resolve_broker
-from notion_sync.errors import NotionSyncError
+from notion_sync.core.errors import NotionSyncError
 
 
 @click.command()
@@ -17,11 +17,11 @@ def worker(ctx: CliContext, broker: str | None) -> None:
     Start as many as you like against one cluster; they share the partitions.
     Stops cleanly on SIGTERM or Ctrl-C (finishes in-flight work, commits, leaves the group).
     """
-    from notion_sync import memory
+    from notion_sync.core import memory
 
     memory.skip_httpx_cli()
-    from streams.table_store import check_folder
-    from streams.worker import run_worker
+    from notion_sync.kafka.table_store import check_folder
+    from notion_sync.streams.worker import run_worker
 
     try:
         settings = ctx.settings(

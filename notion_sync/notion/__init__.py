@@ -1,9 +1,10 @@
-"""Everything that talks to Notion: the gateway (limits, retries, breaker) and what it fetches.
+"""The gateway: the only code that talks to Notion (limits, retries, breaker, error mapping).
 
-Reading order: ``errors`` (client errors → ours), ``ratelimit``, ``breaker``,
-``client`` (the gateway), ``documents`` (what one fetch task reads), ``files``.
+Reading order: ``errors`` (client errors → ours), ``ratelimit``, ``breaker``, ``client``.
+What one fetch task reads with it lives in the pipeline (``streams/reader.py``,
+``streams/downloads.py``), so this layer knows nothing of storage.
 """
 
-from notion_sync.notion.client import NotionGateway, TrafficStats, current_export
+from notion_sync.notion.client import NotionGateway, TrafficStats
 
-__all__ = ["NotionGateway", "TrafficStats", "current_export"]
+__all__ = ["NotionGateway", "TrafficStats"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import functools
 import logging
 import random
@@ -24,20 +23,18 @@ from typing import Any
 import httpx
 from notion_client import AsyncClient
 
-from notion_sync import metrics
-from notion_sync.config import NotionSettings
-from notion_sync.errors import NotionError, RateLimited
+from notion_sync.core import metrics
+from notion_sync.core.config import NotionSettings
+from notion_sync.core.errors import NotionError, RateLimited
+from notion_sync.core.logs import current_export
 from notion_sync.notion.breaker import BreakerState, CircuitBreaker
 from notion_sync.notion.errors import map_notion_errors
 from notion_sync.notion.ratelimit import AdaptiveTokenBucket
 
-__all__ = ["NotionGateway", "TrafficStats", "current_export"]
+__all__ = ["NotionGateway", "TrafficStats"]
 
 log = logging.getLogger(__name__)
 
-current_export: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "current_export", default=None
-)
 #: 429s are Notion telling us to wait, not a failure: they get a larger budget of their own.
 MAX_RATE_LIMITED_RETRIES = 50
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 from notion_client.errors import APIErrorCode, HTTPResponseError, RequestTimeoutError
 
-from notion_sync.errors import (
+from notion_sync.core.errors import (
     Conflict,
     Forbidden,
     InvalidRequest,

@@ -1,7 +1,7 @@
 """Issue 7: docker-compose.yml, the CI workflow and deploy/ validate against their schemas.
 
 Offline: the Compose specification and GitHub-workflow schemas come vendored inside the
-``check-jsonschema`` wheel (with their licences), the Kubernetes schemas inside the
+``check-jsonschema`` wheel (with their licences), the Kubernetes notion_sync.kafka.codec inside the
 ``kubernetes-validate`` wheel. Custom resources (ServiceMonitor, PrometheusRule) have no
 schema there; they are checked against what Prometheus and our metrics module need.
 """
@@ -19,7 +19,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from notion_sync import metrics
+from notion_sync.core import metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "kubernetes"
@@ -113,7 +113,7 @@ def test_deployment_rolls_without_losing_capacity_and_probes_our_endpoints() -> 
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert container["resources"]["requests"] and container["resources"]["limits"]
     config = next(d for d in _k8s_documents() if d["kind"] == "ConfigMap")
-    from notion_sync.config import Settings
+    from notion_sync.core.config import Settings
 
     # the shipped config is valid (from_mapping raises ConfigError naming the key if not)
     assert Settings.from_mapping(yaml.safe_load(config["data"]["notion-sync.yaml"])).kafka.broker

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from notion_sync.broker import read_embedded_broker, stop_embedded_broker
-from notion_sync.config import NotionSettings
-from notion_sync.topic_reader import read_topic
-from streams.app import COMMIT_INTERVAL
+from notion_sync.core.config import NotionSettings
+from notion_sync.kafka.broker import read_embedded_broker, stop_embedded_broker
+from notion_sync.kafka.topic_reader import read_topic
+from notion_sync.streams.app import COMMIT_INTERVAL
 from tests.fixtures.pipeline import TOKEN_REF, PipelineFactory
 from tests.fixtures.trees import expected_documents, missing_documents, tree, wait_for
 

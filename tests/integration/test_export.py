@@ -10,8 +10,8 @@ import httpx
 from confluent_kafka.admin import AdminClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from notion_sync.topic_reader import read_topic
-from sinks.store import STATE_DIR, DocumentStore
+from notion_sync.kafka.topic_reader import read_topic
+from notion_sync.store.documents import STATE_DIR, DocumentStore
 from tests.fixtures.pipeline import Pipeline, PipelineFactory
 from tests.integration.probes import free_port, get, poll
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schemas import decode
-from sinks.document import USERS_DOCUMENT_ID
+from notion_sync.kafka.codec import decode
+from notion_sync.store.document import USERS_DOCUMENT_ID
 from tests.fixtures.pipeline import PipelineFactory
 from tests.fixtures.trees import expected_documents, missing_documents
 

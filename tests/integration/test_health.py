@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from notion_sync.broker import ensure_embedded_broker, stop_embedded_broker
+from notion_sync.kafka.broker import ensure_embedded_broker, stop_embedded_broker
 from notion_sync.sandbox import Sandbox, SandboxConfig
 from tests.fixtures import kafka
 from tests.fixtures.pipeline import Pipeline

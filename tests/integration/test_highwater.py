@@ -13,7 +13,7 @@ from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 from faust.types import TP
 
-from streams.highwater import true_end_offsets
+from notion_sync.kafka.highwater import true_end_offsets
 from tests.fixtures.kafka import TestBroker
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from confluent_kafka import Producer
 
-from producers.request import build_request
-from schemas import encode
-from streams.tasks import task_record
+from notion_sync.core.request import build_request
+from notion_sync.kafka.codec import encode
+from notion_sync.streams.tasks import task_record
 from tests.fixtures.pipeline import PipelineFactory
 from tests.fixtures.trees import wait_for
 

@@ -1,6 +1,6 @@
 """The renderers against the Notion sandbox, through the official notion-client.
 
-A small walker in this file (independent of ``streams/`` and ``notion_sync.notion``
+A small walker in this file (independent of ``notion_sync.streams`` and ``notion_sync.notion``
 on purpose) reads the generated workspace into a DocumentStore and downloads the
 sandbox-hosted files; ``render_export`` then writes all four formats. We check
 that every page of the sandbox manifest exists in every format, that every
@@ -31,10 +31,11 @@ from notion_client import APIErrorCode, APIResponseError, AsyncClient
 from notion_client.helpers import async_collect_paginated_api
 
 from notion_sync.sandbox import Sandbox, SandboxConfig
-from sinks.document import FileRef
-from sinks.export import RenderReport, render_export
-from sinks.layout import Layout, build_layout
-from sinks.store import DocumentStore, FileStore
+from notion_sync.sinks.export import RenderReport, render_export
+from notion_sync.sinks.layout import Layout, build_layout
+from notion_sync.store.document import FileRef
+from notion_sync.store.documents import DocumentStore
+from notion_sync.store.files import FileStore
 from tests.unit.sinks.htmlcheck import parse_html
 
 JSON = dict[str, Any]

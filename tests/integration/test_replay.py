@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from sinks.store import STATE_DIR
+from notion_sync.store.documents import STATE_DIR
 from tests.fixtures.pipeline import Pipeline, PipelineFactory
 
 FORMATS = ("json", "markdown", "html", "csv")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from notion_sync.topic_reader import read_topic
+from notion_sync.kafka.topic_reader import read_topic
 from tests.fixtures.kafka import TestBroker
 
 

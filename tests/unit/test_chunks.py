@@ -4,8 +4,8 @@ from typing import Any
 
 import orjson
 
-from sinks import chunks
-from sinks.chunks import assemble, document_chunks
+from notion_sync.store import chunks
+from notion_sync.store.chunks import assemble, document_chunks
 
 
 def _round_trip(doc: dict[str, Any]) -> dict[str, Any]:

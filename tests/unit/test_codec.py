@@ -8,9 +8,8 @@ import fastavro
 import pytest
 from fastavro.schema import fingerprint, to_parsing_canonical_form
 
-from notion_sync.errors import SchemaError
-from schemas import MAGIC, Codec, codec, decode, encode
-from schemas.codec import load_packaged_schemas
+from notion_sync.core.errors import SchemaError
+from notion_sync.kafka.codec import MAGIC, Codec, codec, decode, encode, load_packaged_schemas
 
 
 def _request_v1() -> dict[str, object]:
@@ -28,7 +27,9 @@ def test_single_object_encoding_header_is_magic_and_crc64_fingerprint() -> None:
     data = encode(
         "ExportRequested", {**_request_v1(), "include_comments": False, "download_external": True}
     )
-    raw = json.loads(resources.files("schemas").joinpath("export_requested.v2.avsc").read_text())
+    raw = json.loads(
+        resources.files("notion_sync.schemas").joinpath("export_requested.v2.avsc").read_text()
+    )
     parsed = fastavro.parse_schema(raw, _write_hint=False)
     expected = int(fingerprint(to_parsing_canonical_form(parsed), "CRC-64-AVRO"), 16)
     assert data[:2] == MAGIC == b"\xc3\x01"
@@ -44,7 +45,9 @@ def test_every_event_round_trips() -> None:
 
 def test_message_written_with_old_schema_is_read_by_current_one() -> None:
     """A v1 producer's request (no include_comments/download_external) still decodes."""
-    raw = json.loads(resources.files("schemas").joinpath("export_requested.v1.avsc").read_text())
+    raw = json.loads(
+        resources.files("notion_sync.schemas").joinpath("export_requested.v1.avsc").read_text()
+    )
     v1 = fastavro.parse_schema(raw, _write_hint=False)
     fp = int(fingerprint(to_parsing_canonical_form(v1), "CRC-64-AVRO"), 16).to_bytes(8, "little")
     body = io.BytesIO()

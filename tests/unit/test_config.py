@@ -10,8 +10,8 @@ import yaml
 from click.testing import CliRunner
 
 from notion_sync.cli.main import main
-from notion_sync.config import load_settings, resolve_token
-from notion_sync.errors import ConfigError
+from notion_sync.core.config import load_settings, resolve_token
+from notion_sync.core.errors import ConfigError
 
 TOKEN = "secret_0123456789abcdefghij"
 

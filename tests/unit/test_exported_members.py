@@ -9,9 +9,9 @@ import pytest
 PACKAGES = [
     "notion_sync",
     "notion_sync.notion",
-    "schemas",
-    "producers",
-    "sinks",
+    "notion_sync.kafka.codec",
+    "notion_sync.producers",
+    "notion_sync.sinks",
     "notion_sync.sandbox",
 ]
 

@@ -8,13 +8,13 @@ from typing import Any
 
 import orjson
 
-from notion_sync.config import NotionSettings
+from notion_sync.core.config import NotionSettings
 from notion_sync.notion.client import NotionGateway
-from notion_sync.notion.documents import read_page
 from notion_sync.sandbox import Sandbox
 from notion_sync.sandbox.clock import ManualClock
-from sinks.chunks import assemble, encode_part
-from sinks.store import FileStore
+from notion_sync.store.chunks import assemble, encode_part
+from notion_sync.store.files import FileStore
+from notion_sync.streams.reader import read_page
 
 Factory = Callable[..., Awaitable[Sandbox]]
 
@@ -98,7 +98,7 @@ async def test_external_files_stay_links_unless_asked(
 
 
 async def test_downloads_are_counted_in_metrics(sandbox_factory: Factory, tmp_path: Path) -> None:
-    from notion_sync import metrics
+    from notion_sync.core import metrics
 
     before = metrics.FILES_DOWNLOADED._value.get(), metrics.FILE_BYTES._value.get()
     sb = await sandbox_factory(pages=20)

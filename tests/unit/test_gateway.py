@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from notion_sync.config import NotionSettings
-from notion_sync.errors import NotFound, NotionUnavailable, Unauthorized
+from notion_sync.core.config import NotionSettings
+from notion_sync.core.errors import NotFound, NotionUnavailable, Unauthorized
 from notion_sync.notion.breaker import BreakerState
 from notion_sync.notion.client import NotionGateway
 from notion_sync.sandbox import Sandbox

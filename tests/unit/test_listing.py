@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from streams.listing import Listing, Step, next_step
+from notion_sync.streams.listing import Listing, Step, next_step
 
 KEY = "search/export"
 MAX_CRASHES = 20

@@ -6,8 +6,7 @@ import io
 import json
 import logging
 
-from notion_sync.logs import build_handler
-from notion_sync.notion.client import current_export
+from notion_sync.core.logs import build_handler, current_export
 
 
 def _logger(fmt: str, secrets: tuple[str, ...] = ()) -> tuple[logging.Logger, io.StringIO]:

@@ -25,39 +25,26 @@ def _run(code: str) -> dict[str, object]:
 def test_a_worker_loads_neither_the_httpx_cli_nor_pydantic_nor_the_renderers() -> None:
     loaded = _run(
         "import json, sys\n"
-        "from notion_sync import memory\n"
+        "from notion_sync.core import memory\n"
         "memory.skip_httpx_cli()\n"
-        "import streams.worker, httpx\n"
+        "import notion_sync.streams.worker, httpx\n"
         "print(json.dumps({name: name in sys.modules for name in "
-        "('rich', 'pygments', 'pydantic', 'sinks.export', 'sinks.html', 'faust')}))"
+        "('rich', 'pygments', 'pydantic', 'notion_sync.sinks', 'faust')}))"
     )
     assert loaded == {
         "rich": False,
         "pygments": False,
         "pydantic": False,
-        "sinks.export": False,
-        "sinks.html": False,
+        "notion_sync.sinks": False,
         "faust": True,
     }
-
-
-def test_the_sinks_package_still_exports_its_names_on_first_use() -> None:
-    loaded = _run(
-        "import json, sys\n"
-        "import sinks\n"
-        "before = 'sinks.export' in sys.modules\n"
-        "from sinks import render_export\n"
-        "print(json.dumps({'before': before, 'after': 'sinks.export' in sys.modules,"
-        " 'name': render_export.__name__}))"
-    )
-    assert loaded == {"before": False, "after": True, "name": "render_export"}
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
 def test_glibc_takes_the_one_arena_limit_and_the_mmap_threshold() -> None:
     assert _run(
         "import json\n"
-        "from notion_sync import memory\n"
+        "from notion_sync.core import memory\n"
         "print(json.dumps({'arena': memory.configure_malloc(), "
         "'trim': isinstance(memory.release_free_memory(), bool)}))"
     ) == {"arena": True, "trim": True}

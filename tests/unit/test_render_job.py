@@ -1,4 +1,4 @@
-"""The render child: the worker's renders run in ``python -m sinks.render_job``."""
+"""The render child: the worker's renders run in ``python -m notion_sync.sinks.render_job``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from sinks.store import STATE_DIR, DocumentStore
-from streams.render import RenderFailed, render_in_child
+from notion_sync.store.documents import STATE_DIR, DocumentStore
+from notion_sync.streams.render import RenderFailed, render_in_child
 from tests.unit.sinks.builders import OTHER_ID, PAGE_ID, ROW_ID, page_doc, para
 
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from notion_sync.errors import ConfigError
-from producers.request import build_request, normalize_id, validate_request
+from notion_sync.core.errors import ConfigError
+from notion_sync.core.request import build_request, normalize_id, validate_request
 
 
 def test_ids_are_normalised_from_any_notion_form() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, cast
 
-from sinks.chunks import document_chunks
-from sinks.store import STATE_DIR, DocumentStore
-from streams.events import Emitter
-from streams.sink import Sink
+from notion_sync.kafka.events import Emitter
+from notion_sync.store.chunks import document_chunks
+from notion_sync.store.documents import STATE_DIR, DocumentStore
+from notion_sync.streams.sink import Sink
 
 EXPORT = "e1"
 

@@ -5,8 +5,8 @@ import io
 from rich.console import Console
 
 from notion_sync.cli.progress import ExportProgress, describe
-from notion_sync.status import ExportView, fold, latest
-from schemas import Decoded
+from notion_sync.kafka.codec import Decoded
+from notion_sync.kafka.status import ExportView, fold, latest
 
 
 def _events() -> list[Decoded]:

@@ -6,12 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sinks.store import DocumentStore
+from notion_sync.store.documents import DocumentStore
 
 _KILLED_MID_WRITE = """
 import os, sys
 from pathlib import Path
-from sinks.store import DocumentStore
+from notion_sync.store.documents import DocumentStore
 writes = []
 def fsync(fd):  # die as kill -9 would, in the index write: after the open, before the rename
     writes.append(fd)

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from notion_sync.errors import ConfigError
-from streams.table_store import Entries, check_folder, open_database
-from streams.tables import export_entries
+from notion_sync.core.errors import ConfigError
+from notion_sync.kafka.table_store import Entries, check_folder, open_database
+from notion_sync.kafka.tables import export_entries
 
 
 def _entries(tmp_path: Path) -> Entries:

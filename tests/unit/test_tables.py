@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.tables import export_entries
+from notion_sync.kafka.tables import export_entries
 
 
 def test_only_the_exports_document_keys_and_safe_to_delete_while_walking() -> None:

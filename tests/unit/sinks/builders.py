@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sinks.context import RenderContext
-from sinks.document import Document
-from sinks.layout import Layout, build_layout
-from sinks.store import index_entry
+from notion_sync.sinks.context import RenderContext
+from notion_sync.sinks.layout import Layout, build_layout
+from notion_sync.store.document import Document
+from notion_sync.store.documents import index_entry
 
 JSON = dict[str, Any]
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sinks.store import DocumentStore, FileStore
+from notion_sync.store.documents import DocumentStore
+from notion_sync.store.files import FileStore
 
 
 @pytest.fixture

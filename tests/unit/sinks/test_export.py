@@ -12,11 +12,17 @@ from urllib.parse import unquote
 import orjson
 import pytest
 
-from sinks.export import RenderReport, render_document, render_export, write_pieces_if_changed
-from sinks.formats import UnknownFormatError, get_renderer
-from sinks.json_format import load_document
-from sinks.layout import build_layout
-from sinks.store import DocumentStore, FileStore
+from notion_sync.sinks.export import (
+    RenderReport,
+    render_document,
+    render_export,
+    write_pieces_if_changed,
+)
+from notion_sync.sinks.formats import UnknownFormatError, get_renderer
+from notion_sync.sinks.json_format import load_document
+from notion_sync.sinks.layout import build_layout
+from notion_sync.store.documents import DocumentStore
+from notion_sync.store.files import FileStore
 from tests.unit.sinks.builders import (
     DATABASE_ID,
     OTHER_ID,

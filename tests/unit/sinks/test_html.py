@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from sinks.html import HtmlRenderer, render_index
-from sinks.layout import build_layout
-from sinks.store import index_entry
+from notion_sync.sinks.html import HtmlRenderer, render_index
+from notion_sync.sinks.layout import build_layout
+from notion_sync.store.documents import index_entry
 from tests.unit.sinks.builders import (
     OTHER_ID,
     PAGE_ID,

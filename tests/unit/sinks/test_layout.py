@@ -8,9 +8,9 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from sinks.document import IndexEntry
-from sinks.layout import build_layout, relative_href
-from sinks.names import safe_component, short_id
+from notion_sync.sinks.layout import build_layout, relative_href
+from notion_sync.sinks.names import safe_component, short_id
+from notion_sync.store.document import IndexEntry
 
 WS = {"type": "workspace", "workspace": True}
 

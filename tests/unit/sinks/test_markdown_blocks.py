@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sinks.markdown import MarkdownRenderer
+from notion_sync.sinks.markdown import MarkdownRenderer
 from tests.unit.sinks.builders import (
     DATABASE_ID,
     OTHER_ID,

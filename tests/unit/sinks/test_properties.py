@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from sinks.csv_format import CsvRenderer
-from sinks.markdown import MarkdownRenderer
+from notion_sync.sinks.csv_format import CsvRenderer
+from notion_sync.sinks.markdown import MarkdownRenderer
 from tests.unit.sinks.builders import (
     OTHER_ID,
     ROW_ID,

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from sinks.html_inline import render_spans_html
-from sinks.md_inline import render_spans_md
-from sinks.richtext import spans
-from sinks.urls import notion_target, safe_url
+from notion_sync.sinks.html_inline import render_spans_html
+from notion_sync.sinks.md_inline import render_spans_md
+from notion_sync.sinks.richtext import spans
+from notion_sync.sinks.urls import notion_target, safe_url
 from tests.unit.sinks.builders import OTHER_ID, PAGE_ID, equation, make_ctx, mention, page_doc, rt
 
 JSON = dict[str, Any]

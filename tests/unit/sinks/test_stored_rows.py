@@ -9,11 +9,12 @@ from typing import Any
 
 import orjson
 
-from sinks.document import Document
-from sinks.export import render_export
-from sinks.formats import FORMATS
-from sinks.json_format import JsonRenderer
-from sinks.store import DocumentStore, FileStore, StoredRows
+from notion_sync.sinks.export import render_export
+from notion_sync.sinks.formats import FORMATS
+from notion_sync.sinks.json_format import JsonRenderer
+from notion_sync.store.document import Document
+from notion_sync.store.documents import DocumentStore, StoredRows
+from notion_sync.store.files import FileStore
 from tests.unit.sinks.builders import SOURCE_ID, make_ctx, page, rt, source_doc
 
 HOSTED = "https://s3.example/report.pdf?sig=x"

@@ -1,0 +1,43 @@
+"""Publishing export requests: the producer behind ``notion-sync run`` and ``request``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from notion_sync.kafka.codec import encode
+
+__all__ = ["publish_request"]
+
+
+def publish_request(
+    bootstrap: str, topic: str, request: dict[str, Any], timeout: float = 15.0
+) -> None:
+    """Publish a request (keyed by export id) and wait until the broker has it."""
+    from confluent_kafka import KafkaException, Producer
+
+    from notion_sync.core.errors import BrokerError
+
+    producer = Producer(
+        {"bootstrap.servers": bootstrap, "enable.idempotence": True, "log_level": 3}
+    )
+    errors: list[str] = []
+
+    def delivered(err: Any, _msg: Any) -> None:
+        if err is not None:
+            errors.append(str(err))
+
+    try:
+        producer.produce(
+            topic,
+            key=request["export_id"].encode(),
+            value=encode("ExportRequested", request),
+            on_delivery=delivered,
+        )
+        remaining = producer.flush(timeout)
+    except KafkaException as exc:
+        raise BrokerError(f"cannot publish to {topic} at {bootstrap}: {exc}") from exc
+    if remaining or errors:
+        raise BrokerError(
+            f"the request was not acknowledged by Kafka at {bootstrap}: "
+            + ("; ".join(errors) or "timed out")
+        )
