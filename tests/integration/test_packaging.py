@@ -13,12 +13,12 @@ from tests.fixtures.pipeline import TOKEN_REF, PipelineFactory
 
 REPO = Path(__file__).resolve().parents[2]
 CARD_PARTS = ("schemas", "producers", "streams", "sinks")
+PIP = (sys.executable, "-m", "pip")
 
 
 def _build_wheel(into: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
-        + ["--wheel-dir", str(into), str(REPO)],
+        [*PIP, "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(into), str(REPO)],
         check=True,
         capture_output=True,
         timeout=300,
@@ -56,8 +56,7 @@ def test_the_wheel_installs_notion_sync_alone_with_every_module_and_schema(
 
     installed = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target"]
-        + [str(installed), str(wheel)],
+        [*PIP, "install", "--quiet", "--no-deps", "--target", str(installed), str(wheel)],
         check=True,
         capture_output=True,
         timeout=300,
@@ -99,9 +98,12 @@ def test_run_from_a_project_whose_packages_share_the_card_names_completes(
     out = project / "export"
     env = {k: v for k, v in pipeline.env().items() if k != "NOTION_SYNC_NOTION__BASE_URL"}
     done = subprocess.run(
-        [str(Path(sys.executable).with_name("notion-sync")), "run"]
-        + ["--broker", pipeline.broker.url, "--notion-url", pipeline.sandbox.base_url]
-        + ["--out", str(out), "--format", "json,markdown", "--token-ref", TOKEN_REF],
+        [
+            str(Path(sys.executable).with_name("notion-sync")),
+            "run",
+            *("--broker", pipeline.broker.url, "--notion-url", pipeline.sandbox.base_url),
+            *("--out", str(out), "--format", "json,markdown", "--token-ref", TOKEN_REF),
+        ],
         env=env,
         cwd=project,
         capture_output=True,
