@@ -44,8 +44,28 @@ def exit_on_sigterm() -> None:
 
 
 def python() -> str:
-    """The interpreter of the project venv (the one running the benchmark)."""
+    """The interpreter of the project venv (the one running the benchmark): the sandbox's."""
     return sys.executable
+
+
+#: The interpreter whose ``notion-sync run`` is measured: this tree's unless a side-by-side
+#: comparison (``bench.compare``) points it at another commit's venv.
+_SUBJECT = {"python": sys.executable}
+
+
+def subject_python() -> str:
+    return _SUBJECT["python"]
+
+
+@contextlib.contextmanager
+def measuring(interpreter: str) -> Iterator[None]:
+    """Measure the notion-sync installed for ``interpreter`` inside the block."""
+    before = _SUBJECT["python"]
+    _SUBJECT["python"] = interpreter
+    try:
+        yield
+    finally:
+        _SUBJECT["python"] = before
 
 
 @dataclass

@@ -19,7 +19,7 @@ from bench.common import (
     SandboxProc,
     StatsPoller,
     failures_total,
-    python,
+    subject_python,
 )
 
 
@@ -77,7 +77,7 @@ def run_notion_sync(
     env = _env(state_dir, rate, burst, concurrency, task_concurrency)
     sb.reset_stats()
     cmd = [
-        python(),
+        subject_python(),
         "-m",
         "notion_sync",
         "run",
@@ -138,7 +138,7 @@ def run_notion_sync(
             proc.kill()
             proc.wait()
         subprocess.run(
-            [python(), "-m", "notion_sync", "broker", "stop"],
+            [subject_python(), "-m", "notion_sync", "broker", "stop"],
             env=env,
             cwd=work,
             capture_output=True,

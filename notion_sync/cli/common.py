@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -12,14 +12,16 @@ from notion_sync.core.config import Settings, load_settings, parse_broker_url
 from notion_sync.core.errors import NotionSyncError
 from notion_sync.kafka.broker import ensure_embedded_broker, read_embedded_broker
 
-__all__ = ["Broker", "CliContext", "broker_option", "fail", "resolve_broker"]
+__all__ = ["Broker", "CliContext", "fail", "resolve_broker"]
 
 
 @dataclass
 class CliContext:
     config_file: Path | None
     overrides: dict[str, Any]
-    log_level: str = "WARNING"
+    #: ``--log-level`` as given (before or after the subcommand); None leaves it to the config.
+    log_level: str | None = None
+    log_format: Literal["text", "json"] = "text"
 
     def settings(self, **overrides: Any) -> Settings:
         merged = dict(self.overrides)
@@ -53,14 +55,6 @@ def resolve_broker(settings: Settings, *, start: bool = True) -> Broker:
             )
         running = ensure_embedded_broker()
     return Broker(running.bootstrap, True)
-
-
-def broker_option(func: Any) -> Any:
-    return click.option(
-        "--broker",
-        envvar="NOTION_SYNC_KAFKA__BROKER",
-        help="kafka://HOST:PORT of the cluster; default: the embedded broker.",
-    )(func)
 
 
 def fail(exc: NotionSyncError) -> click.ClickException:

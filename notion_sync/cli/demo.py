@@ -10,28 +10,24 @@ from rich.table import Table
 
 from notion_sync.cli.common import CliContext, fail, resolve_broker
 from notion_sync.cli.follow import print_outcome
+from notion_sync.cli.options import log_level_option, out_option
 from notion_sync.cli.run import run_export
 from notion_sync.core.errors import NotionSyncError
 from notion_sync.core.request import FORMATS, build_request
 
 
 @click.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("notion-export"),
-    show_default=True,
-)
+@out_option("Output directory.", default=Path("notion-export"))
 @click.option("--pages", default=120, show_default=True, help="Size of the generated workspace.")
-@click.option("--seed", default=7, show_default=True)
+@click.option("--seed", default=7, show_default=True, help="Seed of the generated workspace.")
 @click.option(
     "--rate",
     default=30.0,
     show_default=True,
     help="The sandbox's rate limit (Notion's is 3/s; the demo is quicker).",
 )
-@click.option("--timeout", type=float, help="Give up after SECONDS.")
+@click.option("--timeout", type=float, metavar="SECONDS", help="Stop after SECONDS.")
+@log_level_option
 @click.pass_obj
 def demo(
     ctx: CliContext, out_dir: Path, pages: int, seed: int, rate: float, timeout: float | None
@@ -68,6 +64,7 @@ def demo(
                 console,
                 worker_env=env,
                 config_file=ctx.config_file,
+                log_level=ctx.log_level,
                 timeout=timeout,
             )
         except NotionSyncError as exc:

@@ -15,6 +15,7 @@ import click
 
 from notion_sync import __version__
 from notion_sync.cli.common import CliContext
+from notion_sync.cli.options import LOG_LEVELS
 from notion_sync.core.logs import configure_logging
 
 __all__ = ["main"]
@@ -58,7 +59,13 @@ class LazyGroup(click.Group):
     envvar="NOTION_SYNC_CONFIG",
     help="YAML settings file (default: ./notion-sync.yaml if present).",
 )
-@click.option("--log-level", default="WARNING", show_default=True, envvar="NOTION_SYNC_LOG_LEVEL")
+@click.option(
+    "--log-level",
+    type=click.Choice(LOG_LEVELS, case_sensitive=False),
+    envvar="NOTION_SYNC_LOG_LEVEL",
+    help="Log level (default WARNING; the worker's from worker.log_level). Also accepted "
+    "after the subcommand.",
+)
 @click.option(
     "--log-format",
     type=click.Choice(["text", "json"]),
@@ -70,10 +77,15 @@ class LazyGroup(click.Group):
 def main(
     ctx: click.Context,
     config_file: Path | None,
-    log_level: str,
+    log_level: str | None,
     log_format: Literal["text", "json"] | None,
 ) -> None:
     """Export whole Notion workspaces through a Kafka streaming pipeline."""
-    configure_logging(log_level, log_format or "text")
+    configure_logging(log_level or "WARNING", log_format or "text")
     overrides = {"worker": {"log_format": log_format}} if log_format else {}
-    ctx.obj = CliContext(config_file=config_file, overrides=overrides, log_level=log_level.upper())
+    ctx.obj = CliContext(
+        config_file=config_file,
+        overrides=overrides,
+        log_level=log_level.upper() if log_level else None,
+        log_format=log_format or "text",
+    )

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import click
 
-from notion_sync.cli.common import CliContext, broker_option, fail, resolve_broker
-from notion_sync.cli.request import parse_formats
+from notion_sync.cli.common import CliContext, fail, resolve_broker
+from notion_sync.cli.options import broker_option, formats_option, log_level_option, out_option
 from notion_sync.core.errors import BrokerError, NotionSyncError
 from notion_sync.kafka.topics import TopicNames
-from notion_sync.sinks.formats import get_renderer
 from notion_sync.sinks.replay import (
     ExportRecord,
     ReplayResult,
@@ -61,19 +60,8 @@ def _from_topic(
 @click.option("--export-id", help="The export to replay.")
 @click.option("--latest", is_flag=True, help="Replay the latest completed export.")
 @click.option("--token-ref", help="With --latest: the workspace (credential name) to pick.")
-@click.option(
-    "--format",
-    "formats",
-    required=True,
-    help="Comma-separated formats to render: json, markdown, html, csv.",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Directory for the re-rendered trees (a new one is best).",
-)
+@formats_option
+@out_option("Directory for the re-rendered trees (a new one is best).")
 @click.option(
     "--from",
     "from_dir",
@@ -87,6 +75,7 @@ def _from_topic(
     show_default=True,
     help="Give up reading the topics after SECONDS.",
 )
+@log_level_option
 @click.pass_obj
 def replay(
     ctx: CliContext,
@@ -94,7 +83,7 @@ def replay(
     export_id: str | None,
     latest: bool,
     token_ref: str | None,
-    formats: str,
+    formats: list[str],
     out_dir: Path,
     from_dir: Path | None,
     timeout: float,
@@ -102,10 +91,8 @@ def replay(
     """Re-render an export from the retained topics (else its store on disk); no Notion requests."""
     if (export_id is None) == (not latest):
         raise click.UsageError("give exactly one of --export-id ID and --latest")
-    wanted = parse_formats(formats)
+    wanted = formats
     try:
-        for name in wanted:
-            get_renderer(name)  # an unknown format fails before anything is read or written
         settings = ctx.settings(kafka={"broker": broker} if broker else {})
     except NotionSyncError as exc:
         raise fail(exc) from exc

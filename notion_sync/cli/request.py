@@ -2,62 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
 
-from notion_sync.cli.common import CliContext, broker_option, fail, resolve_broker
+from notion_sync.cli.common import CliContext, fail, resolve_broker
 from notion_sync.cli.follow import follow_export, print_outcome
-from notion_sync.core.config import DEFAULT_TOKEN_REF
+from notion_sync.cli.options import (
+    broker_option,
+    content_options,
+    formats_option,
+    log_level_option,
+    out_option,
+    roots_option,
+    token_ref_option,
+)
 from notion_sync.core.errors import NotionSyncError
 from notion_sync.core.request import build_request
 from notion_sync.kafka.topics import TopicNames, ensure_topics
 from notion_sync.producers.request import publish_request
 
 
-def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--format",
-        "formats",
-        default="json,markdown,html,csv",
-        show_default=True,
-        help="Comma-separated formats: json, markdown, html, csv.",
-    )(func)
-
-
-def parse_formats(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
-
-
 @click.command()
 @broker_option
-@format_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Output directory (on the workers' filesystem).",
-)
-@click.option("--root", "roots", multiple=True, help="Export only this page and its subpages.")
-@click.option(
-    "--token-ref",
-    default=DEFAULT_TOKEN_REF,
-    show_default=True,
-    help="Name of the credential the workers resolve (never the token itself).",
-)
-@click.option("--no-comments", is_flag=True, help="Do not fetch comments.")
-@click.option("--download-external", is_flag=True, help="Also download externally hosted files.")
+@formats_option
+@out_option("Output directory, on the workers' filesystem.")
+@roots_option
+@token_ref_option
+@content_options
 @click.option("--follow", is_flag=True, help="Show progress until the export ends.")
-@click.option("--timeout", type=float, help="With --follow: give up following after SECONDS.")
+@click.option(
+    "--timeout", type=float, metavar="SECONDS", help="With --follow: stop following after SECONDS."
+)
+@log_level_option
 @click.pass_obj
 def request(
     ctx: CliContext,
     broker: str | None,
-    formats: str,
+    formats: list[str],
     out_dir: Path,
     roots: tuple[str, ...],
     token_ref: str,
@@ -71,7 +54,7 @@ def request(
     try:
         settings = ctx.settings(kafka={"broker": broker} if broker else {})
         record = build_request(
-            formats=parse_formats(formats),
+            formats=formats,
             out_dir=out_dir,
             token_ref=token_ref,
             roots=roots,

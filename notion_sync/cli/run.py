@@ -8,7 +8,6 @@ starting over. The worker is a child process that dies with this one.
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import subprocess
@@ -19,10 +18,19 @@ import click
 import orjson
 from rich.console import Console
 
-from notion_sync.cli.common import Broker, CliContext, broker_option, fail, resolve_broker
+from notion_sync.cli.common import Broker, CliContext, fail, resolve_broker
 from notion_sync.cli.follow import follow_export, print_outcome
-from notion_sync.cli.request import format_option, parse_formats
-from notion_sync.core.config import DEFAULT_TOKEN_REF, Settings, resolve_token
+from notion_sync.cli.options import (
+    broker_option,
+    content_options,
+    formats_option,
+    log_level_option,
+    notion_url_option,
+    out_option,
+    roots_option,
+    token_ref_option,
+)
+from notion_sync.core.config import Settings, resolve_token
 from notion_sync.core.errors import NotionSyncError
 from notion_sync.core.process import die_with_parent, python_module
 from notion_sync.core.request import build_request
@@ -36,12 +44,13 @@ __all__ = ["run", "run_export"]
 
 
 def start_worker(
-    broker: Broker, env: dict[str, str], config_file: Path | None
+    broker: Broker, env: dict[str, str], config_file: Path | None, log_level: str | None
 ) -> subprocess.Popen[bytes]:
     command = python_module("notion_sync")
     if config_file is not None:
         command += ["--config", str(config_file)]
-    command += ["--log-level", logging.getLevelName(logging.getLogger().level)]
+    if log_level is not None:
+        command += ["--log-level", log_level]
     command += ["worker", "--broker", broker.url]
     return subprocess.Popen(
         # Health/metrics on a free port unless asked: a second `run` must not collide on 6066.
@@ -86,6 +95,7 @@ def run_export(
     *,
     worker_env: dict[str, str],
     config_file: Path | None = None,
+    log_level: str | None = None,
     timeout: float | None = None,
 ) -> ExportView:
     """Resume this directory's unfinished export or publish ``request``, run a worker, follow."""
@@ -102,7 +112,7 @@ def run_export(
         publish_request(broker.bootstrap, names.requests, request)
     else:
         console.print(f"resuming export {export_id}", highlight=False)
-    worker = start_worker(broker, worker_env, config_file)
+    worker = start_worker(broker, worker_env, config_file, log_level)
     try:
         view = follow_export(
             broker.bootstrap,
@@ -121,23 +131,24 @@ def run_export(
 
 @click.command()
 @broker_option
-@format_option
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True)
+@formats_option
+@out_option("Output directory; run again with the same one to resume.")
+@notion_url_option
+@roots_option
+@token_ref_option
+@content_options
 @click.option(
-    "--notion-url",
-    envvar="NOTION_SYNC_NOTION__BASE_URL",
-    help="Notion API base URL (e.g. a sandbox's).",
+    "--timeout",
+    type=float,
+    metavar="SECONDS",
+    help="Stop after SECONDS (run the same command again to resume).",
 )
-@click.option("--root", "roots", multiple=True, help="Export only this page and its subpages.")
-@click.option("--token-ref", default=DEFAULT_TOKEN_REF, show_default=True)
-@click.option("--no-comments", is_flag=True)
-@click.option("--download-external", is_flag=True)
-@click.option("--timeout", type=float, help="Give up after SECONDS (the export can be resumed).")
+@log_level_option
 @click.pass_obj
 def run(
     ctx: CliContext,
     broker: str | None,
-    formats: str,
+    formats: list[str],
     out_dir: Path,
     notion_url: str | None,
     roots: tuple[str, ...],
@@ -158,7 +169,7 @@ def run(
             notion={"base_url": notion_url} if notion_url else {},
         )
         request = build_request(
-            formats=parse_formats(formats),
+            formats=formats,
             out_dir=out_dir,
             token_ref=token_ref,
             roots=roots,
@@ -176,6 +187,7 @@ def run(
             console,
             worker_env=env,
             config_file=ctx.config_file,
+            log_level=ctx.log_level,
             timeout=timeout,
         )
     except NotionSyncError as exc:

@@ -6,7 +6,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from notion_sync.cli.common import CliContext, broker_option, fail, resolve_broker
+from notion_sync.cli.common import CliContext, fail, resolve_broker
+from notion_sync.cli.options import broker_option, log_level_option
 from notion_sync.cli.progress import describe
 from notion_sync.core.errors import NotionSyncError
 from notion_sync.kafka.status import fold, latest, read_events
@@ -16,6 +17,7 @@ from notion_sync.kafka.topics import TopicNames
 @click.command()
 @broker_option
 @click.argument("export_id", required=False)
+@log_level_option
 @click.pass_obj
 def status(ctx: CliContext, broker: str | None, export_id: str | None) -> None:
     """List exports with their state and counts, or show EXPORT_ID with its failures."""

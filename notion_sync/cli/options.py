@@ -1,0 +1,169 @@
+"""The options several commands share, defined once so their names, defaults and help agree.
+
+A user who learns ``--format``, ``--out`` or ``--log-level`` on one command can rely on the
+same spelling and meaning on every other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from notion_sync.cli.common import CliContext
+from notion_sync.core.config import DEFAULT_TOKEN_REF
+from notion_sync.core.logs import configure_logging
+from notion_sync.core.request import FORMATS
+
+__all__ = [
+    "LOG_LEVELS",
+    "FormatList",
+    "broker_option",
+    "content_options",
+    "formats_option",
+    "json_option",
+    "log_level_option",
+    "notion_url_option",
+    "out_option",
+    "quiet_option",
+    "roots_option",
+    "token_ref_option",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class FormatList(click.ParamType):
+    """Comma-separated formats, each one of :data:`FORMATS`; duplicates dropped, order kept."""
+
+    name = "formats"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + ",".join(FORMATS) + "]"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> list[str]:
+        if isinstance(value, list):
+            return value
+        names = [part.strip().lower() for part in str(value).split(",") if part.strip()]
+        unknown = [name for name in names if name not in FORMATS]
+        if unknown or not names:
+            given = ", ".join(map(repr, unknown)) if unknown else "none"
+            self.fail(
+                f"unknown format {given}: choose one or more of {', '.join(FORMATS)}, "
+                "comma-separated",
+                param,
+                ctx,
+            )
+        return list(dict.fromkeys(names))
+
+
+def formats_option(func: F) -> F:
+    return click.option(
+        "--format",
+        "formats",
+        type=FormatList(),
+        default=",".join(FORMATS),
+        show_default=True,
+        help="Formats to write, comma-separated.",
+    )(func)
+
+
+def broker_option(func: F) -> F:
+    return click.option(
+        "--broker",
+        envvar="NOTION_SYNC_KAFKA__BROKER",
+        metavar="URL",
+        help="kafka://HOST:PORT[,HOST:PORT…] of the cluster; default: the embedded broker.",
+    )(func)
+
+
+def out_option(
+    help: str, *, required: bool = True, default: Path | None = None
+) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        return click.option(
+            "--out",
+            "out_dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            required=required and default is None,
+            default=default,
+            show_default=default is not None,
+            help=help,
+        )(func)
+
+    return decorate
+
+
+def notion_url_option(func: F) -> F:
+    return click.option(
+        "--notion-url",
+        envvar="NOTION_SYNC_NOTION__BASE_URL",
+        metavar="URL",
+        help="Notion API base URL (a sandbox's, or a proxy); default: Notion's.",
+    )(func)
+
+
+def roots_option(func: F) -> F:
+    return click.option(
+        "--root",
+        "roots",
+        multiple=True,
+        metavar="ID_OR_URL",
+        help="Export only this page or database and what it contains (repeatable).",
+    )(func)
+
+
+def token_ref_option(func: F) -> F:
+    return click.option(
+        "--token-ref",
+        default=DEFAULT_TOKEN_REF,
+        show_default=True,
+        help="Name of the credential the workers resolve (never the token itself).",
+    )(func)
+
+
+def content_options(func: F) -> F:
+    func = click.option(
+        "--download-external", is_flag=True, help="Also download externally hosted files."
+    )(func)
+    return click.option("--no-comments", is_flag=True, help="Do not fetch comments.")(func)
+
+
+def json_option(func: F) -> F:
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="Print a machine-readable JSON summary on stdout instead of text.",
+    )(func)
+
+
+def quiet_option(func: F) -> F:
+    return click.option(
+        "--quiet", "-q", is_flag=True, help="No progress; print only the final summary."
+    )(func)
+
+
+def _set_log_level(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is None:
+        return
+    cli = ctx.find_object(CliContext)
+    if cli is not None:
+        cli.log_level = value.upper()
+        configure_logging(cli.log_level, cli.log_format)
+
+
+def log_level_option(func: F) -> F:
+    """``--log-level`` after the subcommand too; it wins over the one before it."""
+    return click.option(
+        "--log-level",
+        type=click.Choice(LOG_LEVELS, case_sensitive=False),
+        expose_value=False,
+        callback=_set_log_level,
+        help="Log level (also accepted before the subcommand).",
+    )(func)
