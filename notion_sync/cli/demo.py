@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from notion_sync.cli.common import CliContext, fail, resolve_broker
-from notion_sync.cli.follow import print_outcome
 from notion_sync.cli.options import log_level_option, out_option
+from notion_sync.cli.outcome import print_outcome
 from notion_sync.cli.run import run_export
 from notion_sync.core.errors import NotionSyncError
 from notion_sync.core.request import FORMATS, build_request

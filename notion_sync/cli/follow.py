@@ -1,4 +1,9 @@
-"""Following one export on export-events until it completes or fails."""
+"""Following one export on export-events until it completes or fails.
+
+A terminal gets rich's live progress bar; a pipe, a file or a CI log gets one plain line
+every :data:`PLAIN_INTERVAL` seconds (and whenever the state changes), with no escape codes;
+``quiet`` shows neither.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,9 @@ from rich.console import Console
 from notion_sync.cli.progress import ExportProgress, describe
 from notion_sync.kafka.status import ExportView, read_events
 
-__all__ = ["follow_export", "print_outcome"]
+__all__ = ["PLAIN_INTERVAL", "follow_export"]
+
+PLAIN_INTERVAL = 5.0
 
 
 def follow_export(
@@ -21,49 +28,33 @@ def follow_export(
     *,
     timeout: float | None = None,
     alive: Callable[[], bool] = lambda: True,
+    quiet: bool = False,
+    get_time: Callable[[], float] = time.monotonic,
 ) -> ExportView:
     """Show progress until the export ends, ``timeout`` seconds pass or ``alive()`` is false."""
     view = ExportView(export_id)
-    deadline = None if timeout is None else time.monotonic() + timeout
-    last_line = 0.0
+    deadline = None if timeout is None else get_time() + timeout
+    plain = not quiet and not console.is_terminal
+    last_line, last_state = float("-inf"), ""
 
     def stop() -> bool:
-        timed_out = deadline is not None and time.monotonic() > deadline
+        timed_out = deadline is not None and get_time() > deadline
         return view.finished or timed_out or not alive()
 
-    with ExportProgress(console) as progress:
+    with ExportProgress(console, get_time=get_time, disable=quiet or plain) as progress:
         for decoded in read_events(bootstrap, topic, follow=True, stop=stop):
             if decoded.record.get("export_id") != export_id:
                 continue
             view.apply(decoded)
             progress.update(view)
-            if not console.is_terminal and time.monotonic() - last_line > 5:
-                console.print(describe(view), highlight=False)
-                last_line = time.monotonic()
+            now = get_time()
+            if (
+                plain
+                and not view.finished
+                and (now - last_line >= PLAIN_INTERVAL or view.state != last_state)
+            ):
+                console.print(describe(view), highlight=False, soft_wrap=True)
+                last_line, last_state = now, view.state
             if view.finished:
                 break
     return view
-
-
-def print_outcome(view: ExportView, console: Console) -> int:
-    """Say how the export ended; returns the exit code."""
-    if view.state == "completed":
-        written = ", ".join(f"{count} {fmt}" for fmt, count in sorted(view.written.items()))
-        console.print(
-            f"[green]export {view.export_id} completed[/]: {view.pages} pages, "
-            f"{view.data_sources} data sources → {view.out_dir} ({written}); "
-            f"{view.requests} Notion requests, {view.rate_limited} rate-limited",
-            highlight=False,
-        )
-        if view.skipped or view.failed:
-            console.print(f"  skipped {view.skipped}, failed {view.failed}", highlight=False)
-        for failure in view.failures[:20]:
-            console.print(
-                f"  failed {failure['document_id']}: {failure['reason']}", highlight=False
-            )
-        return 0
-    if view.state == "failed":
-        console.print(f"[red]export {view.export_id} failed[/]: {view.reason}", highlight=False)
-        return 1
-    console.print(f"[yellow]export {view.export_id} still {view.state}[/]", highlight=False)
-    return 3

@@ -16,6 +16,7 @@ import click
 from notion_sync import __version__
 from notion_sync.cli.common import CliContext
 from notion_sync.cli.options import LOG_LEVELS
+from notion_sync.core.errors import EXIT_CODES
 from notion_sync.core.logs import configure_logging
 
 __all__ = ["main"]
@@ -50,7 +51,16 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def _exit_codes() -> str:
+    rows = "\n".join(f"  {int(code)}  {meaning}" for code, meaning in EXIT_CODES.items())
+    return f"\b\nExit codes:\n{rows}"
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=_exit_codes(),
+)
 @click.version_option(__version__, prog_name="notion-sync")
 @click.option(
     "--config",

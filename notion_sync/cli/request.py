@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 from rich.console import Console
 
 from notion_sync.cli.common import CliContext, fail, resolve_broker
-from notion_sync.cli.follow import follow_export, print_outcome
+from notion_sync.cli.follow import follow_export
 from notion_sync.cli.options import (
     broker_option,
     content_options,
     formats_option,
+    json_option,
     log_level_option,
     out_option,
+    quiet_option,
     roots_option,
     token_ref_option,
 )
+from notion_sync.cli.outcome import print_outcome
 from notion_sync.core.errors import NotionSyncError
 from notion_sync.core.request import build_request
 from notion_sync.kafka.topics import TopicNames, ensure_topics
@@ -35,6 +39,8 @@ from notion_sync.producers.request import publish_request
 @click.option(
     "--timeout", type=float, metavar="SECONDS", help="With --follow: stop following after SECONDS."
 )
+@quiet_option
+@json_option
 @log_level_option
 @click.pass_obj
 def request(
@@ -48,9 +54,11 @@ def request(
     download_external: bool,
     follow: bool,
     timeout: float | None,
+    quiet: bool,
+    as_json: bool,
 ) -> None:
     """Publish an export request and print its export id."""
-    console = Console()
+    console = Console(stderr=as_json)
     try:
         settings = ctx.settings(kafka={"broker": broker} if broker else {})
         record = build_request(
@@ -67,9 +75,19 @@ def request(
         publish_request(resolved.bootstrap, names.requests, record)
     except NotionSyncError as exc:
         raise fail(exc) from exc
-    click.echo(record["export_id"])
-    if follow:
-        view = follow_export(
-            resolved.bootstrap, names.events, record["export_id"], console, timeout=timeout
+    if not follow:
+        click.echo(
+            json.dumps({"export_id": record["export_id"]}) if as_json else record["export_id"]
         )
-        raise SystemExit(print_outcome(view, console))
+        return
+    if not as_json:
+        click.echo(record["export_id"])
+    view = follow_export(
+        resolved.bootstrap,
+        names.events,
+        record["export_id"],
+        console,
+        timeout=timeout,
+        quiet=quiet or as_json,
+    )
+    raise SystemExit(print_outcome(view, console, as_json=as_json))

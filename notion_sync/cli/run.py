@@ -19,17 +19,20 @@ import orjson
 from rich.console import Console
 
 from notion_sync.cli.common import Broker, CliContext, fail, resolve_broker
-from notion_sync.cli.follow import follow_export, print_outcome
+from notion_sync.cli.follow import follow_export
 from notion_sync.cli.options import (
     broker_option,
     content_options,
     formats_option,
+    json_option,
     log_level_option,
     notion_url_option,
     out_option,
+    quiet_option,
     roots_option,
     token_ref_option,
 )
+from notion_sync.cli.outcome import print_outcome
 from notion_sync.core.config import Settings, resolve_token
 from notion_sync.core.errors import NotionSyncError
 from notion_sync.core.process import die_with_parent, python_module
@@ -97,6 +100,7 @@ def run_export(
     config_file: Path | None = None,
     log_level: str | None = None,
     timeout: float | None = None,
+    quiet: bool = False,
 ) -> ExportView:
     """Resume this directory's unfinished export or publish ``request``, run a worker, follow."""
     names = TopicNames(settings.kafka.topic_prefix)
@@ -121,6 +125,7 @@ def run_export(
             console,
             timeout=timeout,
             alive=lambda: worker.poll() is None,
+            quiet=quiet,
         )
         if worker.poll() not in (None, 0):
             console.print(f"[red]the worker exited with code {worker.returncode}[/]")
@@ -143,6 +148,8 @@ def run_export(
     metavar="SECONDS",
     help="Stop after SECONDS (run the same command again to resume).",
 )
+@quiet_option
+@json_option
 @log_level_option
 @click.pass_obj
 def run(
@@ -156,13 +163,15 @@ def run(
     no_comments: bool,
     download_external: bool,
     timeout: float | None,
+    quiet: bool,
+    as_json: bool,
 ) -> None:
     """Export a workspace on this machine: embedded broker, a worker, progress, done.
 
     Run the same command again after a crash to resume. The embedded broker stays
     up for `notion-sync replay` until `notion-sync broker stop`.
     """
-    console = Console()
+    console = Console(stderr=as_json)
     try:
         settings = ctx.settings(
             kafka={"broker": broker} if broker else {},
@@ -189,7 +198,8 @@ def run(
             config_file=ctx.config_file,
             log_level=ctx.log_level,
             timeout=timeout,
+            quiet=quiet or as_json,
         )
     except NotionSyncError as exc:
         raise fail(exc) from exc
-    raise SystemExit(print_outcome(view, console))
+    raise SystemExit(print_outcome(view, console, as_json=as_json))

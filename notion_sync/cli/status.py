@@ -1,25 +1,61 @@
-"""``notion-sync status``: exports known to the cluster, or one in detail."""
+"""``notion-sync status``: exports known to the cluster, or one in detail.
+
+On a terminal it draws a table; anywhere else it prints tab-separated lines, nothing
+truncated, and ``--json`` prints what a program needs.
+"""
 
 from __future__ import annotations
+
+import json
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from notion_sync.cli.common import CliContext, fail, resolve_broker
-from notion_sync.cli.options import broker_option, log_level_option
+from notion_sync.cli.options import broker_option, json_option, log_level_option
 from notion_sync.cli.progress import describe
 from notion_sync.core.errors import NotionSyncError
-from notion_sync.kafka.status import fold, latest, read_events
+from notion_sync.kafka.status import ExportView, fold, latest, read_events, summary, summary_row
 from notion_sync.kafka.topics import TopicNames
+
+__all__ = ["status"]
+
+
+def _show_one(view: ExportView, console: Console) -> None:
+    console.print(f"export {view.export_id}: {describe(view)}", highlight=False, soft_wrap=True)
+    console.print(f"  output: {view.out_dir}", highlight=False, soft_wrap=True)
+    if view.reason:
+        console.print(f"  reason: {view.reason}", highlight=False, soft_wrap=True)
+    for failure in view.failures:
+        console.print(
+            f"  failed {failure['document_id']}: {failure['reason']}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _show_all(views: list[ExportView], console: Console) -> None:
+    rows = [summary_row(view) for view in views]
+    columns = ["export_id", "state", "documents", "skipped", "failed", "requests", "out_dir"]
+    if not console.is_terminal:
+        click.echo("\t".join(columns))
+        for row in rows:
+            click.echo("\t".join("" if row[c] is None else str(row[c]) for c in columns))
+        return
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
+    console.print(table)
 
 
 @click.command()
 @broker_option
 @click.argument("export_id", required=False)
+@json_option
 @log_level_option
 @click.pass_obj
-def status(ctx: CliContext, broker: str | None, export_id: str | None) -> None:
+def status(ctx: CliContext, broker: str | None, export_id: str | None, as_json: bool) -> None:
     """List exports with their state and counts, or show EXPORT_ID with its failures."""
     console = Console()
     try:
@@ -34,24 +70,12 @@ def status(ctx: CliContext, broker: str | None, export_id: str | None) -> None:
         view = views.get(export_id)
         if view is None:
             raise click.ClickException(f"no export {export_id!r} on this cluster")
-        console.print(f"export {view.export_id}: {describe(view)}", highlight=False)
-        console.print(f"  output: {view.out_dir}", highlight=False)
-        if view.reason:
-            console.print(f"  reason: {view.reason}", highlight=False)
-        for failure in view.failures:
-            console.print(
-                f"  failed {failure['document_id']}: {failure['reason']}", highlight=False
-            )
+        if as_json:
+            click.echo(json.dumps(summary(view), indent=2))
+        else:
+            _show_one(view, console)
         return
-    table = Table("export", "state", "documents", "skipped", "failed", "requests", "output")
-    for view in latest(views):
-        table.add_row(
-            view.export_id,
-            view.state,
-            str(view.pages + view.data_sources or view.fetched),
-            str(view.skipped),
-            str(view.failed),
-            str(view.requests),
-            view.out_dir or "",
-        )
-    console.print(table)
+    if as_json:
+        click.echo(json.dumps([summary_row(view) for view in latest(views)], indent=2))
+    else:
+        _show_all(latest(views), console)

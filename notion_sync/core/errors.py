@@ -17,18 +17,21 @@
           ├── InvalidRequest             400 validation_error and friends
           └── Conflict                   409 conflict_error         retryable
 
-``retryable`` tells the fetcher's retry loop what to do; ``exit_code`` tells the CLI
-how to exit. Messages never contain a token.
+``retryable`` tells the fetcher's retry loop what to do; ``exit_code`` (an
+:class:`ExitCode`) tells the CLI how to exit. Messages never contain a token.
 """
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import ClassVar
 
 __all__ = [
+    "EXIT_CODES",
     "BrokerError",
     "ConfigError",
     "Conflict",
+    "ExitCode",
     "Forbidden",
     "InvalidRequest",
     "NotFound",
@@ -43,17 +46,40 @@ __all__ = [
 ]
 
 
+class ExitCode(IntEnum):
+    """How every command exits; the README and ``notion-sync --help`` list :data:`EXIT_CODES`."""
+
+    COMPLETED = 0
+    FAILED = 1
+    USAGE = 2
+    BROKER_UNREACHABLE = 3
+    UNAUTHORIZED = 4
+    INCOMPLETE = 5
+    UNFINISHED = 6
+
+
+EXIT_CODES: dict[ExitCode, str] = {
+    ExitCode.COMPLETED: "the export completed (pages deleted meanwhile are listed as skipped)",
+    ExitCode.FAILED: "the export failed, or the command could not do its work",
+    ExitCode.USAGE: "a bad option, setting or request: the message names it and the fix",
+    ExitCode.BROKER_UNREACHABLE: "no Kafka broker answered",
+    ExitCode.UNAUTHORIZED: "Notion refused the token",
+    ExitCode.INCOMPLETE: "the export completed, but some documents failed (see the summary)",
+    ExitCode.UNFINISHED: "stopped waiting (--timeout) before the export ended; run again to resume",
+}
+
+
 class NotionSyncError(Exception):
     """Root of every notion-sync error."""
 
     retryable: ClassVar[bool] = False
-    exit_code: ClassVar[int] = 1
+    exit_code: ClassVar[ExitCode] = ExitCode.FAILED
 
 
 class ConfigError(NotionSyncError):
     """A setting or a request is wrong; the message names it and the fix."""
 
-    exit_code: ClassVar[int] = 2
+    exit_code: ClassVar[ExitCode] = ExitCode.USAGE
 
 
 class SchemaError(NotionSyncError):
@@ -67,7 +93,7 @@ class SinkError(NotionSyncError):
 class BrokerError(NotionSyncError):
     """The Kafka broker cannot be reached or started."""
 
-    exit_code: ClassVar[int] = 3
+    exit_code: ClassVar[ExitCode] = ExitCode.BROKER_UNREACHABLE
 
 
 class NotionError(NotionSyncError):
@@ -118,7 +144,7 @@ class Forbidden(NotionError):
 class Unauthorized(NotionError):
     """The token is wrong or revoked: retrying cannot help."""
 
-    exit_code: ClassVar[int] = 4
+    exit_code: ClassVar[ExitCode] = ExitCode.UNAUTHORIZED
 
 
 class InvalidRequest(NotionError):

@@ -15,7 +15,7 @@ from notion_sync.core.errors import SchemaError
 from notion_sync.kafka.codec import Decoded, decode
 from notion_sync.kafka.topic_reader import read_topic
 
-__all__ = ["ExportView", "fold", "read_events"]
+__all__ = ["ExportView", "fold", "latest", "read_events", "summary", "summary_row"]
 
 
 @dataclass
@@ -35,9 +35,12 @@ class ExportView:
     circuit: str = "closed"
     written: dict[str, int] = field(default_factory=dict)
     reason: str | None = None
+    #: ExportFailed's machine-readable cause (``unauthorized``, ``render_failed``, …).
+    code: str | None = None
     failures: list[dict[str, str]] = field(default_factory=list)
     pages: int = 0
     data_sources: int = 0
+    unchanged: int = 0
     #: Whether the workspace has been listed to the end: until then ``scheduled`` is
     #: what the listing has found so far, a little ahead of ``fetched``.
     listed: bool = False
@@ -68,11 +71,13 @@ class ExportView:
             self.skipped, self.failed = record["skipped"], record["failed"]
             self.requests, self.rate_limited = record["requests"], record["rate_limited"]
             self.pages, self.data_sources = record["pages"], record["data_sources"]
+            self.unchanged = record["unchanged"]
             self.out_dir = record["out_dir"]
         elif decoded.name == "ExportFailed" and not self.finished:
             self.state = "failed"
             self.finished_at = record["finished_at"]
             self.reason = record["reason"]
+            self.code = record["code"]
 
 
 def fold(
@@ -110,6 +115,7 @@ def latest(views: dict[str, ExportView]) -> list[ExportView]:
 
 
 def summary_row(view: ExportView) -> dict[str, Any]:
+    """What ``status`` lists for an export (and ``status --json`` prints)."""
     return {
         "export_id": view.export_id,
         "state": view.state,
@@ -118,4 +124,29 @@ def summary_row(view: ExportView) -> dict[str, Any]:
         "failed": view.failed,
         "requests": view.requests,
         "out_dir": view.out_dir,
+    }
+
+
+def summary(view: ExportView) -> dict[str, Any]:
+    """Everything known about one export, for ``--json`` and the final summary."""
+    return {
+        "export_id": view.export_id,
+        "state": view.state,
+        "out_dir": view.out_dir,
+        "formats": view.formats,
+        "started_at": view.started_at,
+        "finished_at": view.finished_at,
+        "pages": view.pages,
+        "data_sources": view.data_sources,
+        "unchanged": view.unchanged,
+        "scheduled": view.scheduled,
+        "fetched": view.fetched,
+        "skipped": view.skipped,
+        "failed": view.failed,
+        "written": view.written,
+        "requests": view.requests,
+        "rate_limited": view.rate_limited,
+        "reason": view.reason,
+        "code": view.code,
+        "failures": view.failures,
     }
