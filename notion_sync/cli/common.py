@@ -11,6 +11,7 @@ import click
 from notion_sync.core.config import Settings, load_settings, parse_broker_url
 from notion_sync.core.errors import NotionSyncError
 from notion_sync.kafka.broker import ensure_embedded_broker, read_embedded_broker
+from notion_sync.kafka.probe import ensure_reachable
 
 __all__ = ["Broker", "CliContext", "fail", "resolve_broker"]
 
@@ -41,9 +42,11 @@ class Broker:
 
 
 def resolve_broker(settings: Settings, *, start: bool = True) -> Broker:
-    """The configured broker, else the embedded one (started detached if ``start``)."""
+    """The configured broker (refused at once if nothing listens there), else the embedded
+    one (started detached if ``start``)."""
     if settings.kafka.broker:
         bootstrap = parse_broker_url(settings.kafka.broker)
+        ensure_reachable(bootstrap)
         embedded = read_embedded_broker()
         return Broker(bootstrap, embedded is not None and embedded.bootstrap == bootstrap)
     running = read_embedded_broker()

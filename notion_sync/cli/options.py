@@ -82,18 +82,18 @@ def broker_option(func: F) -> F:
     )(func)
 
 
-def out_option(
-    help: str, *, required: bool = True, default: Path | None = None
-) -> Callable[[F], F]:
+def out_option(help: str, *, default: Path | None = None) -> Callable[[F], F]:
+    # click 8.3 takes an explicit default=None as a value, so a required --out gets none.
+    extra: dict[str, Any] = {"required": True} if default is None else {"default": default}
+
     def decorate(func: F) -> F:
         return click.option(
             "--out",
             "out_dir",
             type=click.Path(path_type=Path, file_okay=False),
-            required=required and default is None,
-            default=default,
             show_default=default is not None,
             help=help,
+            **extra,
         )(func)
 
     return decorate

@@ -105,6 +105,8 @@ def replay(
         bootstrap = resolve_broker(settings, start=False).bootstrap
     except click.ClickException as exc:
         reason = exc.message
+    except BrokerError as exc:
+        reason = str(exc)
     else:
         try:
             exports = read_exports(bootstrap, names.events, timeout=min(timeout, 10.0))

@@ -128,3 +128,13 @@ def test_run_refuses_a_token_ref_it_cannot_resolve(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "unknown token ref 'acme'" in result.output
     assert "NOTION_SYNC_TOKEN_ACME" in result.output
+
+
+@pytest.mark.parametrize(
+    "url", ["kafka+ssl://host:9093", "https://host:9092", "SASL_SSL://host:9093"]
+)
+def test_an_unknown_broker_url_scheme_is_refused(url: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["status", "--broker", url])
+    assert result.exit_code == 2
+    assert f"unknown scheme '{url.split('://')[0]}://'" in result.output
+    assert "kafka://HOST:PORT" in result.output
