@@ -28,6 +28,7 @@ SUBCOMMANDS = (
     "request",
     "run",
     "status",
+    "doctor",
     "demo",
     "broker",
     "config",

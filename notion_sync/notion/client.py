@@ -191,6 +191,10 @@ class NotionGateway:
             body["start_cursor"] = cursor
         return await self._call("POST /v1/search", "search", lambda: self._client.search(**body))
 
+    async def me(self) -> dict[str, Any]:
+        """The integration's own bot user: the cheapest request that proves the token."""
+        return await self._call("GET /v1/users/me", "users", lambda: self._client.users.me())
+
     async def users(self, cursor: str | None = None) -> dict[str, Any]:
         kwargs = _page_args(cursor)
         return await self._call("GET /v1/users", "users", lambda: self._client.users.list(**kwargs))

@@ -11,7 +11,7 @@ from notion_sync.cli.common import CliContext
 from notion_sync.cli.main import main
 from notion_sync.cli.worker import worker_settings
 
-COMMANDS = ["worker", "request", "run", "status", "demo", "broker", "sandbox", "replay"]
+COMMANDS = ["worker", "request", "run", "status", "doctor", "demo", "broker", "sandbox", "replay"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
