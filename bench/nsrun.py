@@ -156,6 +156,8 @@ def run_notion_sync(
         "first_request_after_s": None if first is None else round(first, 2),
         "requests_sandbox": stats["requests_total"],
         "requests_reported": counts.get("requests"),
+        # `run` checks the token with one users/me request before publishing the export.
+        "preflight_requests": sum(stats["by_endpoint"].get("GET /v1/users/me", {}).values()),
         "rate_limited": stats["rate_limited"],
         "rate_limited_reported": counts.get("rate_limited"),
         "retries_reported": counts.get("retries"),

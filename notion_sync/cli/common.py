@@ -9,11 +9,11 @@ from typing import Any, Literal
 import click
 
 from notion_sync.core.config import Settings, load_settings, parse_broker_url
-from notion_sync.core.errors import NotionSyncError
+from notion_sync.core.errors import ConfigError, NotionSyncError
 from notion_sync.kafka.broker import ensure_embedded_broker, read_embedded_broker
 from notion_sync.kafka.probe import ensure_reachable
 
-__all__ = ["Broker", "CliContext", "fail", "resolve_broker"]
+__all__ = ["Broker", "CliContext", "fail", "prepare_out_dir", "resolve_broker"]
 
 
 @dataclass
@@ -64,3 +64,17 @@ def fail(exc: NotionSyncError) -> click.ClickException:
     error = click.ClickException(str(exc))
     error.exit_code = exc.exit_code
     return error
+
+
+def prepare_out_dir(out_dir: Path) -> None:
+    """Create the output directory and prove a file can be written there, so a command that
+    writes locally refuses an unusable ``--out`` before it publishes anything."""
+    probe = out_dir / ".notion-sync-write-test"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write to --out {str(out_dir)!r}: {exc.strerror or exc}; choose another --out"
+        ) from exc

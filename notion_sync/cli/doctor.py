@@ -7,16 +7,14 @@ limit and touches no export.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import click
-import msgspec
 
-from notion_sync.cli.common import CliContext
+from notion_sync.cli.common import CliContext, prepare_out_dir
 from notion_sync.cli.options import (
     broker_option,
     json_option,
@@ -24,11 +22,17 @@ from notion_sync.cli.options import (
     notion_url_option,
     token_ref_option,
 )
-from notion_sync.core.config import Settings, parse_broker_url, resolve_token
-from notion_sync.core.errors import ExitCode, NotionError, NotionSyncError, Unauthorized
+from notion_sync.cli.preflight import integration_name, who_am_i
+from notion_sync.core.config import Settings, parse_broker_url
+from notion_sync.core.errors import (
+    ConfigError,
+    ExitCode,
+    NotionError,
+    NotionSyncError,
+    Unauthorized,
+)
 from notion_sync.kafka.broker import read_embedded_broker
 from notion_sync.kafka.probe import ensure_reachable
-from notion_sync.notion.client import NotionGateway
 
 __all__ = ["doctor"]
 
@@ -47,22 +51,9 @@ class Check:
 
 def check_token(settings: Settings, token_ref: str) -> Check:
     try:
-        token = resolve_token(settings.notion, token_ref)
-    except NotionSyncError as exc:
-        return Check("token", False, str(exc), "", ExitCode.USAGE)
-    quick = msgspec.structs.replace(
-        settings.notion, max_retries=0, timeout=min(settings.notion.timeout, 10.0)
-    )
-
-    async def ask() -> dict[str, object]:
-        gateway = NotionGateway(quick, token, token_ref)
-        try:
-            return await gateway.me()
-        finally:
-            await gateway.aclose()
-
-    try:
-        me = asyncio.run(ask())
+        me = who_am_i(settings, token_ref)
+    except ConfigError as exc:
+        return Check("token", False, str(exc), "", exc.exit_code)
     except Unauthorized as exc:
         return Check(
             "token",
@@ -78,10 +69,7 @@ def check_token(settings: Settings, token_ref: str) -> Check:
             f"no answer from Notion at {settings.notion.base_url}: {exc}",
             "check the network, a proxy, or notion.base_url",
         )
-    bot = me.get("bot")
-    workspace = bot.get("workspace_name") if isinstance(bot, dict) else None
-    where = f" in workspace {workspace!r}" if workspace else ""
-    return Check("token", True, f"{token_ref!r} is the integration {me.get('name')!r}{where}")
+    return Check("token", True, f"{token_ref!r} is the integration {integration_name(me)}")
 
 
 def check_broker(settings: Settings) -> Check:
@@ -111,19 +99,24 @@ def check_broker(settings: Settings) -> Check:
 
 
 def check_out(out_dir: Path) -> Check:
-    probe = out_dir.expanduser().resolve()
-    while not probe.exists() and probe.parent != probe:
-        probe = probe.parent
-    if not probe.is_dir():
-        return Check("output", False, f"{probe} is not a directory", "choose another --out")
+    created = out_dir.resolve()
+    while not created.parent.exists():
+        created = created.parent
+    if created.exists():
+        created = out_dir  # nothing of the path is missing: nothing to clean up after
     try:
-        with (probe / ".notion-sync-doctor").open("wb"):
-            pass
-        (probe / ".notion-sync-doctor").unlink()
-    except OSError as exc:
-        problem = f"cannot write in {probe}: {exc.strerror}"
-        return Check("output", False, problem, "choose another --out", ExitCode.USAGE)
-    free = shutil.disk_usage(probe).free
+        prepare_out_dir(out_dir)
+    except ConfigError as exc:
+        return Check("output", False, str(exc), "", exc.exit_code)
+    finally:
+        if created is not out_dir and created.is_dir():
+            for folder in sorted(created.rglob("*"), reverse=True):
+                folder.rmdir()  # only the empty folders the check made
+            created.rmdir()
+    existing = out_dir.resolve()
+    while not existing.exists():
+        existing = existing.parent
+    free = shutil.disk_usage(existing).free
     found = f"{out_dir} is writable, {free / 1024**3:.1f} GiB free"
     if free < LOW_SPACE:
         return Check("output", False, found, "free some space: files are downloaded there")

@@ -18,7 +18,7 @@ import click
 import orjson
 from rich.console import Console
 
-from notion_sync.cli.common import Broker, CliContext, fail, resolve_broker
+from notion_sync.cli.common import Broker, CliContext, fail, prepare_out_dir, resolve_broker
 from notion_sync.cli.follow import follow_export
 from notion_sync.cli.options import (
     broker_option,
@@ -33,7 +33,8 @@ from notion_sync.cli.options import (
     token_ref_option,
 )
 from notion_sync.cli.outcome import print_outcome
-from notion_sync.core.config import Settings, resolve_token
+from notion_sync.cli.preflight import who_am_i
+from notion_sync.core.config import Settings
 from notion_sync.core.errors import NotionSyncError
 from notion_sync.core.process import die_with_parent, python_module
 from notion_sync.core.request import build_request
@@ -177,6 +178,7 @@ def run(
             kafka={"broker": broker} if broker else {},
             notion={"base_url": notion_url} if notion_url else {},
         )
+        prepare_out_dir(out_dir)
         request = build_request(
             formats=formats,
             out_dir=out_dir,
@@ -185,8 +187,9 @@ def run(
             include_comments=not no_comments,
             download_external=download_external,
         )
-        # The worker is our child with our environment: a missing token is known now.
-        resolve_token(settings.notion, token_ref)
+        # The worker is our child with our environment and config: a missing or wrong
+        # token, or a Notion out of reach, is known now, before anything is published.
+        who_am_i(settings, token_ref)
         resolved = resolve_broker(settings)
         env = {"NOTION_SYNC_NOTION__BASE_URL": settings.notion.base_url}
         view = run_export(

@@ -10,6 +10,7 @@
      └── NotionError(status, code, request_id)
           ├── RateLimited(retry_after)   429 rate_limited          retryable
           ├── NotionUnavailable          5xx, 529 service_overload retryable
+          │    └── NotionUnreachable     failing for notion.give_up_after: fails the export
           ├── NotionTimeout              no answer in time          retryable
           ├── NotFound                   404 object_not_found       skipped, not retried
           ├── Forbidden                  403 (expired file link, restricted resource)
@@ -39,6 +40,7 @@ __all__ = [
     "NotionSyncError",
     "NotionTimeout",
     "NotionUnavailable",
+    "NotionUnreachable",
     "RateLimited",
     "SchemaError",
     "SinkError",
@@ -123,6 +125,12 @@ class RateLimited(NotionError):
 
 class NotionUnavailable(NotionError):
     retryable: ClassVar[bool] = True
+
+
+class NotionUnreachable(NotionUnavailable):
+    """Every request has failed for too long: the export fails, naming the last error."""
+
+    retryable: ClassVar[bool] = False
 
 
 class NotionTimeout(NotionError):

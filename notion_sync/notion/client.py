@@ -97,6 +97,7 @@ class NotionGateway:
         self.breaker = CircuitBreaker(
             settings.breaker_threshold,
             settings.breaker_cooldown,
+            give_up_after=settings.give_up_after,
             sleep=sleep,
             on_change=self._breaker_changed,
         )
@@ -108,8 +109,16 @@ class NotionGateway:
 
     def _breaker_changed(self, state: BreakerState) -> None:
         metrics.CIRCUIT_STATE.labels(self.integration).set(int(state))
+        name = state.name.lower().replace("_", "-")
+        if state is BreakerState.CLOSED:
+            log.info("circuit closed for integration %s", self.integration)
+            return
         log.warning(
-            "circuit %s for integration %s", state.name.lower().replace("_", "-"), self.integration
+            "circuit %s for integration %s after %d failures in a row (last: %s)",
+            name,
+            self.integration,
+            self.breaker.failures,
+            self.breaker.last_failure,
         )
 
     def export_stats(self, export_id: str) -> TrafficStats:
@@ -169,7 +178,7 @@ class NotionGateway:
                 if not exc.retryable:
                     self.breaker.release_probe()
                     raise
-                self.breaker.record_failure()
+                self.breaker.record_failure(str(exc))
                 if attempt >= self.settings.max_retries or self.closed:
                     raise
                 attempt += 1

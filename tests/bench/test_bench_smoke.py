@@ -33,7 +33,8 @@ def test_ratelimit_smoke() -> None:
     assert f["failures"] == 0
     assert f["rate_limited"] == 0
     assert set(res["run"]["peak_rss_mb"]) >= {"run", "worker", "broker"}
-    assert res["run"]["requests_reported"] == f["requests_sent"]
+    assert res["run"]["preflight_requests"] == 1
+    assert res["run"]["requests_reported"] + 1 == f["requests_sent"]
     assert {"t", "rps", "rate_limited"} <= set(res["run"]["rps_series"])
     for key in ("utilisation", "wall_ratio", "startup_s"):
         assert isinstance(f[key], float | int) and not math.isnan(f[key])

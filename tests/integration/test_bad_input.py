@@ -33,7 +33,7 @@ def _request(*args: str) -> subprocess.CompletedProcess[str]:
     [
         (
             ["--format", "json,pdf"],
-            ["unknown format 'pdf'", "choose from json, markdown, html, csv"],
+            ["unknown format 'pdf'", "choose one or more of json, markdown, html, csv"],
         ),
         (
             ["--root", "not-a-page-id"],
