@@ -1,7 +1,7 @@
 """Documents on disk → one output tree per format (``out_dir/<format>/…``).
 
 :func:`render_export` computes the layout from the index entries into a file of
-its own (:mod:`sinks.layout`), then loads, renders and writes one document at a
+its own (:mod:`notion_sync.sinks.layout`), then loads, renders and writes one document at a
 time, so memory stays flat however large the workspace. :func:`render_document`
 is the per-document step on its own, for a caller that already holds a
 :class:`~notion_sync.sinks.layout.Layout`.
@@ -15,6 +15,7 @@ place edits the blob too.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
@@ -45,6 +46,8 @@ __all__ = [
 ]
 
 USERS_FILE = PurePosixPath("users.json")
+#: Bytes read at a time when files are copied or compared.
+COPY_BUFFER = 1024 * 1024
 
 
 @dataclass
@@ -118,27 +121,47 @@ def write_pieces_if_changed(path: Path, pieces: Iterable[bytes]) -> bool:
 
 
 def _place_file(blob: Path, dest: Path) -> bool:
-    """Hard-link (else copy) ``blob`` to ``dest`` unless it is already there; True if placed."""
+    """Copy ``blob`` to ``dest`` unless the same bytes are there already; True if placed.
+
+    A copy, never a hard link: a user who edits an exported file must not change the
+    store (the next export would then find it "unchanged"). Where the filesystem can, the
+    copy is a reflink, which shares the blocks until either side is written.
+    """
     try:
-        if dest.samefile(blob):
-            return False
-        if dest.stat().st_size == blob.stat().st_size and dest.read_bytes() == blob.read_bytes():
+        if not dest.samefile(blob) and _same_bytes(blob, dest):
             return False
     except FileNotFoundError:
         pass
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
-    os.close(fd)
     tmp = Path(tmp_name)
     try:
-        tmp.unlink()
-        try:
-            os.link(blob, tmp)
-        except OSError:
-            shutil.copyfile(blob, tmp)
+        with blob.open("rb") as source, os.fdopen(fd, "wb") as target:
+            _clone_or_copy(source, target)
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
+    return True
+
+
+#: Linux's FICLONE ioctl: share a file's blocks copy-on-write (Btrfs, XFS, bcachefs, …).
+_FICLONE = 0x40049409
+
+
+def _clone_or_copy(source: BinaryIO, target: BinaryIO) -> None:
+    try:
+        fcntl.ioctl(target.fileno(), _FICLONE, source.fileno())
+    except OSError:
+        shutil.copyfileobj(source, target, COPY_BUFFER)
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with a.open("rb") as left, b.open("rb") as right:
+        while chunk := left.read(COPY_BUFFER):
+            if chunk != right.read(len(chunk)):
+                return False
     return True
 
 

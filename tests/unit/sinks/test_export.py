@@ -139,7 +139,9 @@ def test_all_formats_tree_report_and_byte_identical_reruns(
         f"csv/{home}/Tasks 9c9c9c9c.csv",
     }
     blob = files.path_for(hashlib.sha256(b"\x89PNG-not-really").hexdigest())
-    assert os.path.samefile(out / "html" / home / "img.png", blob)  # a hard link, not a copy
+    placed = out / "html" / home / "img.png"
+    assert placed.read_bytes() == blob.read_bytes()
+    assert not os.path.samefile(placed, blob)  # a copy: editing it cannot change the store
     assert report.files_placed == 3
 
     again = render_export(store, files, FORMATS, out, workspace_name="Acme")
@@ -315,3 +317,35 @@ def test_a_file_made_in_pieces_is_rewritten_only_when_its_bytes_differ(tmp_path:
         assert write_pieces_if_changed(path, iter(pieces))
         assert path.read_bytes() == b"".join(pieces)
     assert [p.name for p in tmp_path.iterdir()] == ["index.html"]  # no temporary file left
+
+
+def test_an_edited_exported_file_leaves_the_store_alone_and_is_restored(
+    stores: tuple[DocumentStore, FileStore], tmp_path: Path
+) -> None:
+    store, files = stores
+    fill(store, files)
+    out = tmp_path / "out"
+    render_export(store, files, ["markdown"], out)
+    (image,) = (out / "markdown").rglob("img.png")
+    blob = files.path_for(hashlib.sha256(b"\x89PNG-not-really").hexdigest())
+    with image.open("r+b") as edited:  # in place, as an editor that keeps the inode would
+        edited.write(b"EDITED")
+    assert blob.read_bytes() == b"\x89PNG-not-really"
+    again = render_export(store, files, ["markdown"], out)
+    assert again.files_placed == 1
+    assert image.read_bytes() == blob.read_bytes() == b"\x89PNG-not-really"
+
+
+def test_a_file_hard_linked_by_an_earlier_version_becomes_a_copy(
+    stores: tuple[DocumentStore, FileStore], tmp_path: Path
+) -> None:
+    store, files = stores
+    fill(store, files)
+    out = tmp_path / "out"
+    render_export(store, files, ["markdown"], out)
+    (image,) = (out / "markdown").rglob("img.png")
+    blob = files.path_for(hashlib.sha256(b"\x89PNG-not-really").hexdigest())
+    image.unlink()
+    os.link(blob, image)
+    assert render_export(store, files, ["markdown"], out).files_placed == 1
+    assert not os.path.samefile(image, blob) and image.read_bytes() == blob.read_bytes()
