@@ -82,9 +82,7 @@ def report(result: dict[str, Any]) -> str:
         "| --- | ---: | ---: | ---: |",
     ]
     for row in result["table"]:
-        lines.append(
-            f"| {row['figure']} | {row['baseline']} | {row['this']} | {row['ratio']} |"
-        )
+        lines.append(f"| {row['figure']} | {row['baseline']} | {row['this']} | {row['ratio']} |")
     return "\n".join(lines) + "\n"
 
 

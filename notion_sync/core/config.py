@@ -5,9 +5,9 @@ nested with ``__``, e.g. ``NOTION_SYNC_KAFKA__BROKER``; ``NOTION_API_KEY`` for t
 default credential), a ``.env`` file in the working directory, ``notion-sync.yaml``,
 defaults. Nothing is read at import time.
 
-The sources are merged here and checked by msgspec. Every worker loads its
-settings, and pydantic with pydantic-settings cost a worker ~10 MB of its 100 MB
-budget (their modules and pydantic-core's schemas) where msgspec costs ~0.7 MB.
+The sources are merged here and checked by msgspec, a small fraction of what
+pydantic-settings adds to every worker's memory (docs/architecture.md, Memory). Each
+setting carries its description: the reference in docs/operations.md is built from them.
 """
 
 from __future__ import annotations
@@ -44,6 +44,11 @@ Positive = Annotated[float, msgspec.Meta(gt=0)]
 AtLeastOne = Annotated[int, msgspec.Meta(ge=1)]
 
 
+def _about(description: str) -> msgspec.Meta:
+    """A setting's one-line description: the configuration reference in docs/operations.md."""
+    return msgspec.Meta(description=description)
+
+
 class Secret:
     """A token that prints as ``**********``: a repr or log line of the settings leaks nothing."""
 
@@ -68,51 +73,102 @@ class Secret:
 class KafkaSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Where the topics live and how they are laid out."""
 
-    broker: (
-        Annotated[str, msgspec.Meta(description="kafka://HOST:PORT[,HOST:PORT]; empty: embedded")]
-        | None
-    ) = None
-    topic_prefix: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._-]+$")] = "notion-sync"
-    requests_partitions: AtLeastOne = 3
-    fetch_partitions: AtLeastOne = 6
-    entities_partitions: AtLeastOne = 12
-    events_partitions: AtLeastOne = 6
-    replication_factor: AtLeastOne = 1
-    session_timeout: Positive = 30.0
-    rebalance_timeout: Positive = 60.0
-    heartbeat_interval: Positive = 3.0
+    broker: Annotated[
+        str | None, _about("the cluster, `kafka://HOST:PORT[,HOST:PORT]`; unset or empty: embedded")
+    ] = None
+    topic_prefix: Annotated[
+        str,
+        msgspec.Meta(pattern=r"^[A-Za-z0-9._-]+$"),
+        _about("topics are named `<prefix>.export-requests`, `<prefix>.fetch-tasks`, …"),
+    ] = "notion-sync"
+    requests_partitions: Annotated[AtLeastOne, _about("partitions of export-requests")] = 3
+    fetch_partitions: Annotated[
+        AtLeastOne, _about("partitions of fetch-tasks: at most this many integrations at once")
+    ] = 6
+    entities_partitions: Annotated[AtLeastOne, _about("partitions of entities")] = 12
+    events_partitions: Annotated[
+        AtLeastOne, _about("partitions of export-events and of the tables' changelogs")
+    ] = 6
+    replication_factor: Annotated[
+        AtLeastOne, _about("replicas of every topic created; 3 on a real cluster")
+    ] = 1
+    session_timeout: Annotated[
+        Positive, _about("consumer-group session timeout, seconds (embedded broker: 6)")
+    ] = 30.0
+    rebalance_timeout: Annotated[
+        Positive, _about("consumer-group rebalance timeout, seconds (embedded broker: 6)")
+    ] = 60.0
+    heartbeat_interval: Annotated[
+        Positive, _about("consumer heartbeat interval, seconds (embedded broker: 1)")
+    ] = 3.0
 
 
 class NotionSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """How workers talk to Notion: the budget is per integration (token)."""
 
-    base_url: str = "https://api.notion.com"
-    #: token_ref -> token; resolved on workers only
-    tokens: dict[str, Secret] = msgspec.field(default_factory=dict)
-    rate: Annotated[float, msgspec.Meta(gt=0, description="requests per second")] = 2.8
-    burst: AtLeastOne = 8
-    concurrency: Annotated[int, msgspec.Meta(ge=1, description="requests in flight")] = 8
-    #: optional caps inside the budget, per endpoint (see ENDPOINTS)
-    endpoint_rates: dict[str, Positive] = msgspec.field(default_factory=dict)
-    timeout: Positive = 30.0
-    max_retries: Annotated[int, msgspec.Meta(ge=0)] = 6
-    backoff_base: Positive = 0.5
-    backoff_max: Positive = 30.0
-    breaker_threshold: Annotated[int, msgspec.Meta(ge=1, description="failures to open")] = 8
-    breaker_cooldown: Positive = 10.0
-    task_concurrency: Annotated[int, msgspec.Meta(ge=1, description="documents at once")] = 16
-    #: results per search page, each listed by a task of its own (Notion serves at most 100)
-    search_page_size: Annotated[int, msgspec.Meta(ge=1, le=100)] = 100
+    base_url: Annotated[str, _about("the Notion API (a sandbox's URL for demos and tests)")] = (
+        "https://api.notion.com"
+    )
+    tokens: Annotated[
+        dict[str, Secret],
+        _about("token_ref → token, resolved on workers only; prefer the environment variables"),
+    ] = msgspec.field(default_factory=dict)
+    rate: Annotated[
+        Positive, _about("requests per second per integration (Notion allows ~3 on average)")
+    ] = 2.8
+    burst: Annotated[AtLeastOne, _about("requests an integration may send at once")] = 8
+    concurrency: Annotated[AtLeastOne, _about("requests in flight per integration")] = 8
+    endpoint_rates: Annotated[
+        dict[str, Positive],
+        _about(f"caps inside the budget, requests per second, by endpoint: {', '.join(ENDPOINTS)}"),
+    ] = msgspec.field(default_factory=dict)
+    timeout: Annotated[Positive, _about("seconds to wait for one response")] = 30.0
+    max_retries: Annotated[
+        int,
+        msgspec.Meta(ge=0),
+        _about("retries of a 5xx, timeout or conflict; 429s always wait out Retry-After"),
+    ] = 6
+    backoff_base: Annotated[
+        Positive, _about("first retry's back-off, seconds, doubled each retry, jittered")
+    ] = 0.5
+    backoff_max: Annotated[Positive, _about("longest back-off between retries, seconds")] = 30.0
+    breaker_threshold: Annotated[
+        AtLeastOne, _about("consecutive failures that open an integration's circuit")
+    ] = 8
+    breaker_cooldown: Annotated[
+        Positive, _about("seconds an open circuit waits before a probe request")
+    ] = 10.0
+    give_up_after: Annotated[
+        Positive,
+        _about("seconds of nothing but failures (Notion unreachable) before the export fails"),
+    ] = 120.0
+    task_concurrency: Annotated[AtLeastOne, _about("documents fetched at once per worker")] = 16
+    search_page_size: Annotated[
+        int,
+        msgspec.Meta(ge=1, le=100),
+        _about("results per search request, each page a fetch task (Notion serves at most 100)"),
+    ] = 100
 
 
 class WorkerSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Per-process settings of a worker."""
 
-    web_host: str = "127.0.0.1"
-    web_port: Annotated[int, msgspec.Meta(ge=0, le=65535)] = 6066
-    log_format: Literal["text", "json"] = "text"
-    log_level: str = "INFO"
-    state_dir: Path = Path(".notion-sync-worker")
+    web_host: Annotated[str, _about("interface of the health and metrics server")] = "127.0.0.1"
+    web_port: Annotated[
+        int,
+        msgspec.Meta(ge=0, le=65535),
+        _about("port of the health and metrics server; 0: any free port (logged)"),
+    ] = 6066
+    log_format: Annotated[
+        Literal["text", "json"], _about("`json`: one object per line; also `--log-format`")
+    ] = "text"
+    log_level: Annotated[str, _about("the worker's log level (`DEBUG`, `INFO`, `WARNING`, …)")] = (
+        "INFO"
+    )
+    state_dir: Annotated[
+        Path,
+        _about("the per-document tables' SQLite files (unlinked once open); checked at start"),
+    ] = Path(".notion-sync-worker")
 
 
 class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -283,7 +339,13 @@ def resolve_token(settings: NotionSettings, token_ref: str) -> str:
 
 def parse_broker_url(url: str) -> str:
     """``kafka://h1:9092,h2:9092`` or ``h1:9092`` → a bootstrap servers string."""
-    raw = url.removeprefix("kafka://").removeprefix("tcp://").strip().rstrip("/")
+    scheme, sep, rest = url.strip().partition("://")
+    if sep and scheme not in ("kafka", "tcp"):
+        raise ConfigError(
+            f"broker URL {url!r}: unknown scheme {scheme + '://'!r}; "
+            "use kafka://HOST:PORT[,HOST:PORT…]"
+        )
+    raw = (rest if sep else url).strip().rstrip("/")
     servers = [part.strip() for part in raw.split(",") if part.strip()]
     if not servers:
         raise ConfigError(f"broker URL {url!r} is empty; use kafka://HOST:PORT")

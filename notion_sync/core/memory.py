@@ -1,26 +1,16 @@
 """Keep a worker's C heap small: one malloc arena, large blocks apart, freed memory handed back.
 
 CPython passes objects over 512 bytes (response bodies, decoded pages, Kafka
-batches) to the C allocator, and glibc keeps what they free in its heap for
-reuse instead of returning it. A worker's live heap stays flat while it streams
-a workspace, yet without trimming its RSS climbed by ~1 MB per hundred pages
-(measured on 2,000 pages: +19 MB with a flat traced heap, +9 MB with trimming).
-``malloc_trim(0)`` releases those free pages.
+batches) to the C allocator, and glibc keeps what they free for reuse instead of
+returning it, so RSS creeps up while the live heap stays flat: ``malloc_trim(0)``
+hands those pages back. glibc gives every thread that finds an arena busy one of
+its own; a worker runs on one event-loop thread, so more arenas buy only partly
+used heaps. Blocks of 128 kB and more get pages of their own from ``mmap``, freed
+straight back to the system, but glibc raises that threshold after each such
+free and the large blocks then leave holes in the heap: it is fixed here.
 
-glibc also gives a thread that finds an arena busy an arena of its own, up to
-eight per core, and the thread keeps it. A worker runs on one event-loop thread,
-with only the executor's short ``getaddrinfo`` calls beside it, so extra arenas
-buy nothing but partly used heaps; limiting it to one arena cut ~4 MB from a
-3,000-page export's peak.
-
-Allocations of 128 kB and more (response bodies, Kafka batches and fetch
-responses, chunk payloads) get pages of their own from ``mmap``, which go back
-to the system when freed. glibc raises that threshold by itself, up to 32 MB,
-each time such a block is freed, after which the large blocks come from the heap
-and leave holes in it between longer-lived objects: over a 10,000-page export
-the heap grew from 29 to 43 MB with the moving threshold and stayed at 26 MB
-with a fixed one. These calls are glibc's, so elsewhere (musl, macOS) they are
-no-ops.
+The measurements behind each choice are in docs/architecture.md (Memory). These
+calls are glibc's; elsewhere (musl, macOS) they are no-ops.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Private SQLite files for state that a process rebuilds rather than recovers.
 
 The worker's per-document tables (:mod:`notion_sync.kafka.table_store`) and the render
-child's layout of an export (:mod:`sinks.layout`) hold an entry for every
+child's layout of an export (:mod:`notion_sync.sinks.layout`) hold an entry for every
 document. Kept as Python objects they grow the process with the workspace; here
 they cost disk, and the process only SQLite's page cache.
 """

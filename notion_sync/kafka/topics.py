@@ -1,14 +1,9 @@
-"""Topic names, layouts and creation.
+"""Topic names, layouts and creation, and what each topic carries between whom.
 
-| topic           | key                     | why                                               |
-|-----------------|-------------------------|---------------------------------------------------|
-| export-requests | export id               | one planner owns one export                       |
-| fetch-tasks     | integration (token ref) | one partition owner holds the integration budget  |
-| entities        | document id             | a document's chunks stay in order on a partition  |
-| export-events   | export id               | the ledger and followers see one export in order  |
-| dead-letters    | original key            | poison messages and failures, with reasons        |
-
-The entities topic is retained (no time-based deletion) so replay can re-render.
+Keys decide ordering and ownership (one partition owner per export, per integration,
+per document), so they are part of the design, not a detail of the producers.
+``TOPIC_ROLES`` states them with the events and the agents at each end; the topic
+reference in docs/operations.md is built from it and from :func:`topic_specs`.
 """
 
 from __future__ import annotations
@@ -20,7 +15,7 @@ from dataclasses import dataclass
 from notion_sync.core.config import KafkaSettings
 from notion_sync.core.errors import BrokerError
 
-__all__ = ["TopicNames", "TopicSpec", "ensure_topics", "topic_specs"]
+__all__ = ["TOPIC_ROLES", "TopicNames", "TopicRole", "TopicSpec", "ensure_topics", "topic_specs"]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +46,61 @@ class TopicNames:
 
     def all(self) -> list[str]:
         return [self.requests, self.fetch, self.entities, self.events, self.dead_letters]
+
+
+@dataclass(frozen=True)
+class TopicRole:
+    """What a topic carries (Avro record names), keyed by what, written and read by whom."""
+
+    key: str
+    values: tuple[str, ...]
+    writers: str
+    readers: str
+
+
+#: By topic name without its prefix.
+TOPIC_ROLES = {
+    "export-requests": TopicRole(
+        key="export id: one planner owns an export",
+        values=("ExportRequested",),
+        writers="`notion-sync request` and `run`",
+        readers="planner",
+    ),
+    "fetch-tasks": TopicRole(
+        key="token ref: one partition owner holds an integration's budget",
+        values=("FetchTask",),
+        writers="planner, fetcher (search's next page, discovered documents), ledger (`forget`)",
+        readers="fetcher",
+    ),
+    "entities": TopicRole(
+        key="document id: a document's chunks stay in order",
+        values=("EntityChunk", "DocumentComplete"),
+        writers="fetcher",
+        readers="sink; `notion-sync replay`",
+    ),
+    "export-events": TopicRole(
+        key="export id: one export's events in order",
+        values=(
+            "ExportStarted",
+            "DocumentsScheduled",
+            "PlanningCompleted",
+            "DocumentDone",
+            "FetchStats",
+            "RenderRequested",
+            "ExportProgress",
+            "ExportCompleted",
+            "ExportFailed",
+        ),
+        writers="planner, fetcher, sink, ledger, render agent",
+        readers="ledger, render agent; `status`, `--follow`, `run`'s resume check, `replay`",
+    ),
+    "dead-letters": TopicRole(
+        key="the original message's key",
+        values=("DeadLetter",),
+        writers="any agent, for a message it cannot process",
+        readers="operators (nothing in notion-sync)",
+    ),
+}
 
 
 @dataclass(frozen=True)

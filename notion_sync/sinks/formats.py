@@ -4,7 +4,7 @@ A renderer is a pure function object: ``render(document, context) -> bytes``
 (and the same bytes in pieces from ``render_pieces``),
 with a ``name`` (what users type), the ``file_extension`` of its files, and the
 document ``kinds`` it renders (CSV renders data sources only). Writers (see
-:mod:`sinks.export`) own paths and disk; renderers never touch either. A data
+:mod:`notion_sync.sinks.export`) own paths and disk; renderers never touch either. A data
 source's ``rows`` may be a :class:`~notion_sync.store.documents.StoredRows`, which reads the
 store each time it is iterated: renderers iterate rows, never index or count them.
 """

@@ -16,7 +16,7 @@ Rules (identical for every format; only the extension differs):
   Top-level names the export itself uses (``index.html``, the stylesheet,
   ``users.json``) cannot clash: document names always end in hex digits.
 
-The layout is kept in a private SQLite file (:mod:`notion_sync.scratch_db`), not
+The layout is kept in a private SQLite file (:mod:`notion_sync.core.scratch_db`), not
 in Python objects: an entry for every document of the workspace costs disk, and
 the process rendering an export only SQLite's page cache and a few recently used
 rows. Every step of building it reads the documents a batch at a time.

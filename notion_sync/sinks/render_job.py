@@ -4,7 +4,7 @@ The worker hands each render to a short-lived child. What rendering needs (the
 layout of the whole export, the renderers, one document at a time) then never
 lives in the worker, whose memory must stay flat however large the workspace,
 and the render uses another core instead of taking the GIL from the worker's
-event loop. The child imports only the sinks (~20 MB of RSS), and keeps what
+event loop. The child imports only the sinks and what they need, and keeps what
 grows with the export (the list of its documents, the layout) in private
 SQLite files in the export's state folder, so its own memory stays flat too.
 

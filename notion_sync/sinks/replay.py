@@ -4,8 +4,8 @@ The entities topic is retained, so every document an export fetched is still
 there as its ordered EntityChunk records closed by a DocumentComplete. Replay
 reads the topic with a throwaway consumer (``assign``, never ``subscribe``, no
 commits: it must not disturb, or be disturbed by, the sinks' consumer group),
-spools each document's chunks to disk as they arrive (documents can be big and
-a process has ~100 MB), assembles each complete document into a fresh
+spools each document's chunks to disk as they arrive (a document can outgrow a
+process's memory budget), assembles each complete document into a fresh
 :class:`~notion_sync.store.documents.DocumentStore`, links the file blobs it needs from the
 original export's content-addressed file store, and renders. The original
 output directory is never written to.

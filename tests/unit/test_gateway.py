@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from notion_sync.core.config import NotionSettings
-from notion_sync.core.errors import NotFound, NotionUnavailable, Unauthorized
+from notion_sync.core.errors import NotFound, NotionUnavailable, NotionUnreachable, Unauthorized
 from notion_sync.notion.breaker import BreakerState
 from notion_sync.notion.client import NotionGateway
 from notion_sync.sandbox import Sandbox
@@ -129,7 +129,7 @@ async def test_breaker_opens_on_503s_then_closes_after_recovery(
     sb, gateway = await gateway_factory(breaker_threshold=3, breaker_cooldown=0.2, max_retries=30)
     page_id = _first_page(sb)
     sb.faults.script(status=503, count=None, seconds=1.0)
-    caplog.set_level(logging.WARNING, logger="notion_sync.notion.client")
+    caplog.set_level(logging.INFO, logger="notion_sync.notion.client")
     started = time.monotonic()
     page = await gateway.retrieve_page(page_id)
     elapsed = time.monotonic() - started
@@ -142,3 +142,21 @@ async def test_breaker_opens_on_503s_then_closes_after_recovery(
     assert elapsed >= 1.0
     # Open means waiting, not hammering: a handful of probes in a second of outage.
     assert _count(sb, "503") <= 3 + 4, sb.stats()
+
+
+async def test_an_outage_longer_than_give_up_after_fails_with_the_last_error(
+    gateway_factory: GatewayFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    sb, gateway = await gateway_factory(
+        breaker_threshold=2, breaker_cooldown=0.1, max_retries=100, give_up_after=1.0
+    )
+    page_id = _first_page(sb)
+    sb.faults.script(status=503, count=None, seconds=30.0)
+    caplog.set_level(logging.WARNING, logger="notion_sync.notion.client")
+    started = time.monotonic()
+    with pytest.raises(NotionUnreachable, match=r"gave up .*Last error: .*503"):
+        await gateway.retrieve_page(page_id)
+    assert 1.0 <= time.monotonic() - started < 5.0
+    opened = [r.getMessage() for r in caplog.records if "circuit open" in r.getMessage()]
+    assert opened and "(last: " in opened[0] and "503" in opened[0], opened
+    assert gateway.breaker.state is BreakerState.CLOSED  # the next export tries afresh
