@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.fixtures.kafka", "tests.fixtures.pipeline", "notion_sync.sandbox.testing"]
+pytest_plugins = [
+    "tests.fixtures.kafka",
+    "tests.fixtures.pipeline",
+    "tests.fixtures.runs",
+    "notion_sync.sandbox.testing",
+]
 
 _LEAKY = ("NOTION_API_KEY", "NOTION_SYNC_")
 

@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import click
+from rich.console import Console
 
 from notion_sync.core.config import Settings, load_settings, parse_broker_url
 from notion_sync.core.errors import ConfigError, NotionSyncError
 from notion_sync.kafka.broker import ensure_embedded_broker, read_embedded_broker
 from notion_sync.kafka.probe import ensure_reachable
 
-__all__ = ["Broker", "CliContext", "fail", "prepare_out_dir", "resolve_broker"]
+__all__ = ["Broker", "CliContext", "fail", "make_console", "prepare_out_dir", "resolve_broker"]
 
 
 @dataclass
@@ -78,3 +79,9 @@ def prepare_out_dir(out_dir: Path) -> None:
         raise ConfigError(
             f"cannot write to --out {str(out_dir)!r}: {exc.strerror or exc}; choose another --out"
         ) from exc
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """The console a command talks to people on. Lines are never wrapped by us: a terminal
+    wraps them itself, and a log or a pipe gets each message whole on one line."""
+    return Console(stderr=stderr, soft_wrap=True)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from notion_sync.cli.common import CliContext, fail, resolve_broker
+from notion_sync.cli.common import CliContext, fail, make_console, resolve_broker
 from notion_sync.cli.options import log_level_option, out_option
 from notion_sync.cli.outcome import print_outcome
 from notion_sync.cli.run import run_export
@@ -35,7 +34,7 @@ def demo(
     """Start the sandbox and export it into OUT as JSON, Markdown, HTML and CSV."""
     from notion_sync.sandbox import Sandbox, SandboxConfig
 
-    console = Console()
+    console = make_console()
     config = SandboxConfig(pages=pages, seed=seed, rate=rate, burst=max(10, int(rate)))
     with Sandbox(config).running_in_thread() as sandbox:
         console.print(

@@ -8,6 +8,8 @@ replay reader are not part of it.
 from __future__ import annotations
 
 import importlib
+import io
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -92,6 +94,10 @@ def main(
     log_format: Literal["text", "json"] | None,
 ) -> None:
     """Export whole Notion workspaces through a Kafka streaming pipeline."""
+    # A pipe or a CI log gets each line as it is printed, not a block at exit.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(line_buffering=True)
     configure_logging(log_level or "WARNING", log_format or "text")
     overrides = {"worker": {"log_format": log_format}} if log_format else {}
     ctx.obj = CliContext(

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
 
-from notion_sync.cli.common import CliContext, fail, resolve_broker
+from notion_sync.cli.common import CliContext, fail, make_console, resolve_broker
 from notion_sync.cli.follow import follow_export
 from notion_sync.cli.options import (
     broker_option,
@@ -58,7 +57,7 @@ def request(
     as_json: bool,
 ) -> None:
     """Publish an export request and print its export id."""
-    console = Console(stderr=as_json)
+    console = make_console(stderr=as_json)
     try:
         settings = ctx.settings(kafka={"broker": broker} if broker else {})
         record = build_request(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,14 @@ import click
 import orjson
 from rich.console import Console
 
-from notion_sync.cli.common import Broker, CliContext, fail, prepare_out_dir, resolve_broker
+from notion_sync.cli.common import (
+    Broker,
+    CliContext,
+    fail,
+    make_console,
+    prepare_out_dir,
+    resolve_broker,
+)
 from notion_sync.cli.follow import follow_export
 from notion_sync.cli.options import (
     broker_option,
@@ -35,16 +44,25 @@ from notion_sync.cli.options import (
 from notion_sync.cli.outcome import print_outcome
 from notion_sync.cli.preflight import who_am_i
 from notion_sync.core.config import Settings
-from notion_sync.core.errors import NotionSyncError
+from notion_sync.core.errors import BrokerError, NotionSyncError
 from notion_sync.core.process import die_with_parent, python_module
 from notion_sync.core.request import build_request
+from notion_sync.kafka.broker import ensure_embedded_broker, read_embedded_broker
+from notion_sync.kafka.probe import ensure_reachable
 from notion_sync.kafka.status import ExportView, fold, read_events
 from notion_sync.kafka.topics import TopicNames, ensure_topics
 from notion_sync.producers.request import publish_request
 from notion_sync.store.atomic import atomic_write
 from notion_sync.store.documents import STATE_DIR
 
-__all__ = ["run", "run_export"]
+__all__ = ["BrokerWatch", "run", "run_export"]
+
+#: Seconds between looks at the broker while an export runs.
+CHECK_INTERVAL = 2.0
+#: A cluster that has not answered for this long is lost (the embedded broker: at once).
+LOST_AFTER = 30.0
+#: New embedded brokers started for one export before giving up.
+MAX_BROKER_RESTARTS = 3
 
 
 def start_worker(
@@ -66,7 +84,10 @@ def start_worker(
 
 
 def stop_worker(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    if process.poll() is None:
+    """SIGTERM, and SIGKILL if it has not ended within ``timeout`` seconds (0: at once)."""
+    if process.poll() is None and timeout <= 0:
+        process.kill()
+    elif process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout)
@@ -91,6 +112,86 @@ def _unfinished_export(state_file: Path, broker: Broker, topic: str) -> str | No
     return export_id
 
 
+class BrokerWatch:
+    """Whether the broker is still there, asked at most every :data:`CHECK_INTERVAL` s.
+
+    The embedded broker is a process of ours: gone means its process or its port is gone.
+    A cluster counts as lost once nothing answers for :data:`LOST_AFTER` seconds.
+    """
+
+    def __init__(self, broker: Broker, get_time: Callable[[], float] = time.monotonic) -> None:
+        self.broker = broker
+        self._get_time = get_time
+        self._checked = self._answered = get_time()
+        self._alive = True
+
+    def alive(self, *, now: bool = False) -> bool:
+        at = self._get_time()
+        if not now and at - self._checked < CHECK_INTERVAL:
+            return self._alive
+        self._checked = at
+        if self.broker.embedded:
+            running = read_embedded_broker()
+            self._alive = running is not None and running.bootstrap == self.broker.bootstrap
+        else:
+            try:
+                ensure_reachable(self.broker.bootstrap, timeout=CHECK_INTERVAL)
+                self._answered = at
+            except BrokerError:
+                self._alive = at - self._answered < LOST_AFTER
+        return self._alive
+
+
+def _follow_one_worker(
+    settings: Settings,
+    broker: Broker,
+    request: dict[str, Any],
+    console: Console,
+    *,
+    worker_env: dict[str, str],
+    config_file: Path | None,
+    log_level: str | None,
+    deadline: float | None,
+    quiet: bool,
+) -> tuple[str, ExportView, bool]:
+    """Resume or publish the export on ``broker``, run a worker and follow it.
+
+    Returns the export id, how far it got, and whether the broker is still there.
+    """
+    names = TopicNames(settings.kafka.topic_prefix)
+    ensure_topics(broker.bootstrap, settings.kafka)
+    state_file = Path(request["out_dir"]) / STATE_DIR / "run.json"
+    export_id = _unfinished_export(state_file, broker, names.events)
+    if export_id is None:
+        export_id = request["export_id"]
+        atomic_write(
+            state_file, orjson.dumps({"export_id": export_id, "bootstrap": broker.bootstrap})
+        )
+        publish_request(broker.bootstrap, names.requests, request)
+    else:
+        console.print(f"resuming export {export_id}", highlight=False)
+    watch = BrokerWatch(broker)
+    worker = start_worker(broker, worker_env, config_file, log_level)
+    broker_alive = True
+    try:
+        view = follow_export(
+            broker.bootstrap,
+            names.events,
+            export_id,
+            console,
+            timeout=None if deadline is None else max(0.0, deadline - time.monotonic()),
+            alive=lambda: worker.poll() is None and watch.alive(),
+            quiet=quiet,
+        )
+        broker_alive = view.finished or watch.alive(now=True)
+        if broker_alive and worker.poll() not in (None, 0):
+            console.print(f"[red]the worker exited with code {worker.returncode}[/]")
+    finally:
+        # With its broker gone the worker has nothing left to commit: no grace period.
+        stop_worker(worker, timeout=30.0 if broker_alive else 0.0)
+    return export_id, view, broker_alive
+
+
 def run_export(
     settings: Settings,
     broker: Broker,
@@ -103,36 +204,41 @@ def run_export(
     timeout: float | None = None,
     quiet: bool = False,
 ) -> ExportView:
-    """Resume this directory's unfinished export or publish ``request``, run a worker, follow."""
-    names = TopicNames(settings.kafka.topic_prefix)
-    ensure_topics(broker.bootstrap, settings.kafka)
-    out_dir = Path(request["out_dir"])
-    state_file = out_dir / STATE_DIR / "run.json"
-    export_id = _unfinished_export(state_file, broker, names.events)
-    if export_id is None:
-        export_id = request["export_id"]
-        atomic_write(
-            state_file, orjson.dumps({"export_id": export_id, "bootstrap": broker.bootstrap})
-        )
-        publish_request(broker.bootstrap, names.requests, request)
-    else:
-        console.print(f"resuming export {export_id}", highlight=False)
-    worker = start_worker(broker, worker_env, config_file, log_level)
-    try:
-        view = follow_export(
-            broker.bootstrap,
-            names.events,
-            export_id,
+    """Resume this directory's unfinished export or publish ``request``, run a worker, follow.
+
+    If the embedded broker dies on the way (killed, or out of memory), its topics die with
+    it: a new one is started and the export is requested again, which re-plans it and
+    skips every document the store already holds.
+    """
+    deadline = None if timeout is None else time.monotonic() + timeout
+    restarts = 0
+    while True:
+        export_id, view, broker_alive = _follow_one_worker(
+            settings,
+            broker,
+            request,
             console,
-            timeout=timeout,
-            alive=lambda: worker.poll() is None,
+            worker_env=worker_env,
+            config_file=config_file,
+            log_level=log_level,
+            deadline=deadline,
             quiet=quiet,
         )
-        if worker.poll() not in (None, 0):
-            console.print(f"[red]the worker exited with code {worker.returncode}[/]")
-    finally:
-        stop_worker(worker)
-    return view
+        if broker_alive:
+            return view
+        if not broker.embedded or restarts == MAX_BROKER_RESTARTS:
+            raise BrokerError(
+                f"lost the Kafka broker at {broker.bootstrap} in the middle of export "
+                f"{export_id}; what was written is kept: run the same command again to resume"
+            )
+        console.print(
+            "the embedded broker stopped in the middle of the export: starting a new one and "
+            "resuming (documents already stored are not fetched again)",
+            highlight=False,
+        )
+        broker = Broker(ensure_embedded_broker().bootstrap, embedded=True)
+        request = {**request, "export_id": export_id}
+        restarts += 1
 
 
 @click.command()
@@ -172,7 +278,7 @@ def run(
     Run the same command again after a crash to resume. The embedded broker stays
     up for `notion-sync replay` until `notion-sync broker stop`.
     """
-    console = Console(stderr=as_json)
+    console = make_console(stderr=as_json)
     try:
         settings = ctx.settings(
             kafka={"broker": broker} if broker else {},

@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from notion_sync.cli.common import CliContext, fail, resolve_broker
+from notion_sync.cli.common import CliContext, fail, make_console, resolve_broker
 from notion_sync.cli.options import broker_option, json_option, log_level_option
 from notion_sync.cli.progress import describe
 from notion_sync.core.errors import NotionSyncError
@@ -57,7 +57,7 @@ def _show_all(views: list[ExportView], console: Console) -> None:
 @click.pass_obj
 def status(ctx: CliContext, broker: str | None, export_id: str | None, as_json: bool) -> None:
     """List exports with their state and counts, or show EXPORT_ID with its failures."""
-    console = Console()
+    console = make_console()
     try:
         settings = ctx.settings(kafka={"broker": broker} if broker else {})
         resolved = resolve_broker(settings, start=False)

@@ -14,6 +14,7 @@ from notion_sync.core import metrics
 from notion_sync.core.errors import SchemaError
 from notion_sync.core.records import Event, ExportEvent
 from notion_sync.kafka.codec import Decoded, decode, encode, encode_event
+from notion_sync.kafka.faust_patches import ack_by_hand
 from notion_sync.kafka.topics import TopicNames
 
 __all__ = ["Emitter", "now_ms"]
@@ -104,10 +105,8 @@ class Emitter:
         is dead-lettered once however many agents read the topic.
         """
         wanted = frozenset(expected)
-        # Ack by hand, once an event is processed: Faust's own ack sits in a ``finally``,
-        # so an event interrupted by shutdown (or a crash of the agent) would be
-        # committed as done. Unacked, it is handed back and runs again after a restart.
-        stream.enable_acks = False
+        # Ack by hand, once an event is processed: one interrupted is handed back.
+        ack_by_hand(stream)
         async for event in stream.events():
             try:
                 decoded = decode(event.value)

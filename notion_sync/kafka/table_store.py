@@ -33,6 +33,7 @@ from faust.types import AppT, CollectionT
 
 from notion_sync.core.errors import ConfigError
 from notion_sync.core.scratch_db import open_scratch_db
+from notion_sync.kafka.faust_patches import keep_entries_in
 
 __all__ = ["PAGE_CACHE_KB", "URL", "Entries", "Store", "check_folder", "open_database"]
 
@@ -140,5 +141,4 @@ class Store(memory.Store):
     def __init__(self, url: str | yarl.URL, app: AppT, table: CollectionT, **kwargs: Any) -> None:
         super().__init__(url, app, table, **kwargs)
         self._db = open_database(Path(app.conf.tabledir), self.table_name)
-        self.data = Entries(self._db, "data")
-        self._key_partition = Entries(self._db, "key_partition")
+        keep_entries_in(self, Entries(self._db, "data"), Entries(self._db, "key_partition"))

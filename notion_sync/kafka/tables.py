@@ -18,6 +18,7 @@ from typing import Any
 
 import faust
 
+from notion_sync.kafka.faust_patches import flush_table_writes
 from notion_sync.kafka.table_store import Entries
 
 __all__ = ["WRITE_BATCH", "delete_export_entries", "export_entries", "set_entries"]
@@ -52,7 +53,7 @@ async def set_entries(
     while batch := list(islice(pending, WRITE_BATCH)):
         for key, value in batch:
             table[key] = value
-        await app.producer.buffer.flush()
+        await flush_table_writes(app)
 
 
 async def delete_export_entries(
@@ -62,4 +63,4 @@ async def delete_export_entries(
     while batch := [key for key, _ in islice(export_entries(table, export_id), WRITE_BATCH)]:
         for key in batch:
             del table[key]
-        await app.producer.buffer.flush()
+        await flush_table_writes(app)

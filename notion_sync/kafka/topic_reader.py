@@ -20,6 +20,10 @@ __all__ = ["read_topic"]
 Record = tuple[int, int, bytes | None, bytes]
 
 
+def _ignore(_error: object) -> None:
+    """librdkafka's error callback: transient broker errors are retried by the client."""
+
+
 def read_topic(
     bootstrap: str,
     topic: str,
@@ -42,7 +46,10 @@ def read_topic(
             "enable.auto.commit": False,
             "enable.auto.offset.store": False,
             "auto.offset.reset": "earliest",
-            "log_level": 3,
+            # librdkafka would log every failed connection attempt on the user's terminal;
+            # what matters reaches us as a timeout or an error and is said once, by us.
+            "log_level": 0,
+            "error_cb": _ignore,
         }
     )
     try:

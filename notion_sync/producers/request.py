@@ -17,10 +17,16 @@ def publish_request(
 
     from notion_sync.core.errors import BrokerError
 
+    errors: list[str] = []  # why the request was not delivered
+    met: list[str] = []  # what the client met on the way, to explain a timeout
     producer = Producer(
-        {"bootstrap.servers": bootstrap, "enable.idempotence": True, "log_level": 3}
+        {
+            "bootstrap.servers": bootstrap,
+            "enable.idempotence": True,
+            "log_level": 0,  # failures are reported once, below, not logged per attempt
+            "error_cb": lambda err: met.append(str(err)),
+        }
     )
-    errors: list[str] = []
 
     def delivered(err: Any, _msg: Any) -> None:
         if err is not None:
@@ -39,5 +45,5 @@ def publish_request(
     if remaining or errors:
         raise BrokerError(
             f"the request was not acknowledged by Kafka at {bootstrap}: "
-            + ("; ".join(errors) or "timed out")
+            + ("; ".join(errors) or "timed out" + (f" ({met[-1]})" if met else ""))
         )

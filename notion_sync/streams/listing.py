@@ -2,10 +2,10 @@
 
 Faust commits a partition only up to its oldest unfinished message. A listing run
 by one task held back every commit of the integration's fetch-tasks partition, and
-kept in memory each offset acked behind it, for as long as the listing ran: 14
-minutes and 14,000 offsets of a 100,000-page export, all of them work to redo after
-a crash. So a task lists one page and sends the task for the next page to the back
-of the queue, behind the documents the page found.
+kept in memory each offset acked behind it, for as long as the listing ran, all of
+it work to redo after a crash (docs/architecture.md has the figures). So a task
+lists one page and sends the task for the next page to the back of the queue,
+behind the documents the page found.
 
 Kafka cannot write the table and send the next task in one step, so around a crash
 a page's task can come again and its successor twice. The table entry makes that
@@ -18,11 +18,33 @@ any other is a copy and is dropped.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-__all__ = ["Listing", "Step", "next_step"]
+import msgspec
+
+from notion_sync.core.records import DocumentKind, FetchTask, PlanningCompleted, TaskKind
+from notion_sync.streams.scheduling import Discovered
+from notion_sync.streams.tasks import ROOTS, fetch_task
+
+__all__ = [
+    "Listing",
+    "SearchStep",
+    "Step",
+    "after_listing",
+    "found_on",
+    "next_step",
+    "search_ended",
+    "search_step",
+]
+
+#: What search lists, by the ``object`` field of a result.
+_LISTED_KINDS = {
+    "page": DocumentKind.PAGE,
+    "data_source": DocumentKind.DATA_SOURCE,
+    "database": DocumentKind.DATABASE,
+}
 
 
 class Step(Enum):
@@ -32,35 +54,23 @@ class Step(Enum):
     DROP = "drop"
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(msgspec.Struct, frozen=True):
+    """The ``search/<export>`` entry of the planned table."""
+
     cursor: str | None = None
     owner: int | None = None
     open: bool = True
     pages: int = 0
     done: bool = False
 
-    @classmethod
-    def from_entry(cls, entry: dict[str, Any] | None, offset: int) -> Listing:
-        """The table's entry; one written before listings were handed on (no owner) is
-        adopted by the task that finds it, which goes on listing from its cursor."""
-        if entry is None:
-            return cls()
-        if "owner" not in entry:
-            return cls(entry.get("cursor"), offset, False, entry.get("pages", 0), entry["done"])
-        return cls(**entry)
-
-    def entry(self) -> dict[str, Any]:
-        return asdict(self)
-
     def claimed(self, offset: int) -> Listing:
-        return replace(self, owner=offset, open=False)
+        return msgspec.structs.replace(self, owner=offset, open=False)
 
     def listed(self, page: dict[str, Any]) -> Listing:
         """After the owner has listed the page at the cursor: the next page is open."""
         cursor = page.get("next_cursor")
         done = not page.get("has_more") or not cursor
-        return replace(
+        return msgspec.structs.replace(
             self, cursor=None if done else cursor, open=True, pages=self.pages + 1, done=done
         )
 
@@ -75,3 +85,42 @@ def next_step(listing: Listing, cursor: str | None, offset: int) -> Step:
     if listing.open and cursor == listing.cursor:
         return Step.LIST
     return Step.DROP
+
+
+def search_ended(task: FetchTask, listing: Listing | None) -> bool:
+    """Whether the export's listing is over (an export of roots has none)."""
+    return task.mode == ROOTS or (listing is not None and listing.done)
+
+
+@dataclass(frozen=True)
+class SearchStep:
+    """A search task's step, and the listing as the step leaves it: for ``LIST``, claimed
+    by the task, to be written before the page is listed."""
+
+    step: Step
+    listing: Listing
+
+
+def search_step(entry: Listing | None, task: FetchTask, offset: int) -> SearchStep:
+    listing = entry or Listing()
+    step = next_step(listing, task.cursor, offset)
+    return SearchStep(step, listing.claimed(offset) if step is Step.LIST else listing)
+
+
+def found_on(page: dict[str, Any]) -> list[Discovered]:
+    """The documents a search page lists, served whole (in the trash or archived: none)."""
+    return [
+        Discovered(str(obj["id"]), _LISTED_KINDS[obj["object"]], obj)
+        for obj in page.get("results") or []
+        if obj.get("object") in _LISTED_KINDS
+        and not obj.get("in_trash")
+        and not obj.get("archived")
+    ]
+
+
+def after_listing(task: FetchTask, listing: Listing) -> FetchTask | PlanningCompleted:
+    """The next page's task, or (the listing done) the news that planning is complete,
+    sent once the deferred documents are tasked."""
+    if not listing.done:
+        return fetch_task(task, TaskKind.SEARCH, cursor=listing.cursor)
+    return PlanningCompleted(export_id=task.export_id, search_pages=listing.pages)

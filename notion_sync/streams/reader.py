@@ -22,12 +22,13 @@ from typing import Any
 
 import orjson
 
+from notion_sync.core.records import DocumentKind
 from notion_sync.notion.client import NotionGateway
 from notion_sync.store.files import FileStore
 from notion_sync.streams.downloads import FileLink, download_files, find_files
+from notion_sync.streams.scheduling import Discovered
 
 __all__ = [
-    "Discovered",
     "Piece",
     "read_data_source",
     "read_database",
@@ -38,16 +39,6 @@ __all__ = [
 #: Notion shows at most this many references per property in a page object.
 PROPERTY_REFERENCE_LIMIT = 25
 CHILD_DOCUMENT_TYPES = ("child_page", "child_database")
-
-
-@dataclass(frozen=True)
-class Discovered:
-    """A document found while fetching another one (``kind`` is page, data_source or database);
-    ``listed`` is its object if the listing that found it served it whole."""
-
-    id: str
-    kind: str
-    listed: dict[str, Any] | orjson.Fragment | None = None
 
 
 @dataclass
@@ -64,7 +55,8 @@ class Piece:
 
 def child_document(block: dict[str, Any]) -> Discovered:
     """The page or database a ``child_page`` / ``child_database`` block stands for."""
-    return Discovered(str(block["id"]), "page" if block["type"] == "child_page" else "database")
+    kind = DocumentKind.PAGE if block["type"] == "child_page" else DocumentKind.DATABASE
+    return Discovered(str(block["id"]), kind)
 
 
 @dataclass(slots=True)
@@ -239,7 +231,7 @@ async def read_data_source(
         yield await files.piece(
             [("rows", [row.raw for row in rows])],
             (link for row in rows for link in row.links),
-            [Discovered(row.id, "page", row.raw) for row in rows],
+            [Discovered(row.id, DocumentKind.PAGE, row.raw) for row in rows],
         )
     yield await files.piece([("data_source", source)], find_files(source))
 
@@ -249,7 +241,7 @@ async def read_database(gw: NotionGateway, database_id: str) -> AsyncIterator[Pi
     database = await gw.retrieve_database(database_id)
     yield Piece(
         discovered=[
-            Discovered(str(source["id"]), "data_source")
+            Discovered(str(source["id"]), DocumentKind.DATA_SOURCE)
             for source in database.get("data_sources") or []
             if isinstance(source, dict) and source.get("id")
         ]

@@ -5,26 +5,30 @@ document's place in the tree. It runs in a child process
 (:mod:`sinks.render_job`), so the worker's memory does not grow with the
 workspace and its event loop keeps heartbeating; only changed files are written
 (atomically), then the manifest, then ExportCompleted is announced. Rendering
-again after a crash gives the same bytes.
+again after a crash gives the same bytes. What it knows of the export it asks the
+ledger (:class:`LedgerView`), never the ledger's tables.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
 
 import faust
+import msgspec
 import orjson
 
 from notion_sync.core import metrics
 from notion_sync.core.errors import NotionSyncError
 from notion_sync.core.process import die_with_parent, python_module
+from notion_sync.core.records import ExportFailed, RenderRequested
 from notion_sync.kafka.events import Emitter, now_ms
-from notion_sync.streams.ledger import Ledger
+from notion_sync.streams.ledger_state import export_completed
+from notion_sync.streams.ledger_values import Counts, DocumentEntry, ExportMeta, ExportRequest
 
-__all__ = ["RenderFailed", "register_render", "render_in_child"]
+__all__ = ["LedgerView", "RenderFailed", "export_record", "register_render", "render_in_child"]
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +40,35 @@ class RenderFailed(NotionSyncError):
     """The render child did not finish; its last words say why."""
 
 
+class LedgerView(Protocol):
+    """What the render agent needs of the ledger (:class:`notion_sync.streams.ledger.Ledger`)."""
+
+    def export(self, export_id: str) -> ExportMeta | None: ...
+
+    def documents_of(self, export_id: str) -> Iterator[tuple[str, DocumentEntry]]: ...
+
+    def counts(self, export_id: str) -> Counts: ...
+
+
+def export_record(export_id: str, request: ExportRequest, meta: ExportMeta) -> dict[str, Any]:
+    """The export as the render child's first line gives it (the manifest's source)."""
+    return {
+        "export_id": export_id,
+        **msgspec.to_builtins(request),
+        "requests": meta.requests,
+        "rate_limited": meta.rate_limited,
+        "retries": meta.retries,
+    }
+
+
 async def render_in_child(
-    export: dict[str, Any], documents: Iterable[tuple[str, list[Any]]]
+    export: dict[str, Any], documents: Iterable[tuple[str, DocumentEntry]]
 ) -> tuple[dict[str, int], int]:
     """Run ``notion_sync.sinks.render_job`` in a child process and return its result.
 
     The document list goes to the child a line at a time as it is read from the
-    ledger's table, so the worker never holds it whole.
+    ledger, so the worker never holds it whole: ``[id, [outcome, kind, reason]]``,
+    the child's protocol.
     """
     child = await asyncio.create_subprocess_exec(
         *python_module("notion_sync.sinks.render_job"),
@@ -57,8 +83,8 @@ async def render_in_child(
     async def feed() -> None:
         try:
             stdin.write(orjson.dumps({"export": export}) + b"\n")
-            for count, document in enumerate(documents, 1):
-                stdin.write(orjson.dumps(document) + b"\n")
+            for count, (doc_id, entry) in enumerate(documents, 1):
+                stdin.write(orjson.dumps([doc_id, [entry.state, entry.kind, entry.reason]]) + b"\n")
                 if count % FEED_LINES == 0:
                     await stdin.drain()
             await stdin.drain()
@@ -86,7 +112,7 @@ async def render_in_child(
     return written, int(result["finished_at"])
 
 
-def register_render(app: faust.App, emitter: Emitter, ledger: Ledger) -> None:
+def register_render(app: faust.App, emitter: Emitter, ledger: LedgerView) -> None:
     rendered: set[str] = set()
 
     @app.agent(emitter.events, name="render")
@@ -94,54 +120,39 @@ def register_render(app: faust.App, emitter: Emitter, ledger: Ledger) -> None:
         async for _event, decoded in emitter.decoded(
             stream, ["RenderRequested"], report_poison=False
         ):
-            export_id = decoded.record["export_id"]
-            export = ledger.exports.get(export_id)
+            asked = decoded.event
+            assert isinstance(asked, RenderRequested)
+            export_id = asked.export_id
+            meta = ledger.export(export_id)
             # A repeated request (the ledger asks again after a crash) is answered once.
-            if (
-                export_id in rendered
-                or not export
-                or export.get("state") in ("completed", "failed")
-            ):
+            if export_id in rendered or meta is None or meta.request is None or meta.phase.ended:
                 continue
-            export = {**export, "export_id": export_id}
+            request = meta.request
             try:
-                written, finished_at = await render_in_child(export, ledger.documents_of(export_id))
+                written, finished_at = await render_in_child(
+                    export_record(export_id, request, meta), ledger.documents_of(export_id)
+                )
             except RenderFailed as exc:
                 log.error("%s", exc)
                 rendered.add(export_id)
-                await emitter.event(
-                    export_id,
-                    "ExportFailed",
-                    {
-                        "export_id": export_id,
-                        "finished_at": now_ms(),
-                        "reason": str(exc),
-                        "code": "render_failed",
-                    },
+                await emitter.announce(
+                    ExportFailed(
+                        export_id=export_id,
+                        finished_at=now_ms(),
+                        reason=str(exc),
+                        code="render_failed",
+                    )
                 )
                 continue
             rendered.add(export_id)
-            counts = ledger.counts(export_id)
-            await emitter.event(
+            completed = export_completed(
                 export_id,
-                "ExportCompleted",
-                {
-                    "export_id": export_id,
-                    "finished_at": finished_at,
-                    "out_dir": export["out_dir"],
-                    "pages": counts["kind:page"],
-                    "data_sources": counts["kind:data_source"],
-                    "unchanged": counts["unchanged"],
-                    "skipped": counts["skipped"],
-                    "failed": counts["failed"],
-                    "written": written,
-                    "requests": export.get("requests", 0),
-                    "rate_limited": export.get("rate_limited", 0),
-                    "failures": [
-                        {"document_id": doc_id, "reason": entry[2] or "failed"}
-                        for doc_id, entry in ledger.documents_of(export_id)
-                        if entry[0] == "failed"
-                    ],
-                },
+                request,
+                meta,
+                ledger.counts(export_id),
+                ledger.documents_of(export_id),
+                written,
+                finished_at,
             )
-            log.info("export %s completed into %s", export_id, export["out_dir"])
+            await emitter.announce(completed)
+            log.info("export %s completed into %s", export_id, request.out_dir)

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-
-import pytest
 
 from notion_sync.core.config import NotionSettings
 from notion_sync.kafka.broker import read_embedded_broker, stop_embedded_broker
 from notion_sync.kafka.topic_reader import read_topic
 from notion_sync.streams.app import COMMIT_INTERVAL
-from tests.fixtures.pipeline import TOKEN_REF, PipelineFactory
+from tests.fixtures.pipeline import PipelineFactory
+from tests.fixtures.runs import RunState, finish_run, start_run
 from tests.fixtures.trees import expected_documents, missing_documents, tree, wait_for
 
 #: Slow enough to kill mid-export, and a listing of several search pages, so kills
@@ -78,82 +73,6 @@ def test_worker_killed_three_times_mid_export_gives_the_clean_tree(
     assert redone <= in_flight
 
 
-@dataclass
-class RunState:
-    """A private state dir, so `notion-sync run` starts (and we stop) its own broker."""
-
-    state_dir: Path
-    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
-
-
-@pytest.fixture
-def run_state(tmp_path: Path) -> Iterator[RunState]:
-    """Stops what the test started even when it fails half-way: each `run` (its worker
-    dies with it), then the broker."""
-    runs = RunState(tmp_path / "run-state")
-    runs.state_dir.mkdir()
-    try:
-        yield runs
-    finally:
-        for process in runs.processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-        stop_embedded_broker(runs.state_dir)
-
-
-def _run(
-    runs: RunState, sandbox_url: str, token: str, out: Path, log: Path, rate: str
-) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NOTION_SYNC_")}
-    env.update(
-        {
-            "NOTION_SYNC_STATE_DIR": str(runs.state_dir),
-            "NOTION_SYNC_TOKEN_SANDBOX": token,
-            "NOTION_SYNC_NOTION__RATE": rate,
-            "NOTION_SYNC_NOTION__BURST": "4",
-            "NOTION_SYNC_NOTION__SEARCH_PAGE_SIZE": SLOW["NOTION_SYNC_NOTION__SEARCH_PAGE_SIZE"],
-            "NOTION_SYNC_KAFKA__FETCH_PARTITIONS": "2",
-            "NOTION_SYNC_KAFKA__ENTITIES_PARTITIONS": "4",
-            "NOTION_SYNC_KAFKA__EVENTS_PARTITIONS": "2",
-            "NOTION_SYNC_KAFKA__REQUESTS_PARTITIONS": "2",
-        }
-    )
-    with log.open("ab") as sink:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "notion_sync",
-                "run",
-                "--out",
-                str(out),
-                "--format",
-                "json,markdown",
-                "--notion-url",
-                sandbox_url,
-                "--token-ref",
-                TOKEN_REF,
-            ],
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    runs.processes.append(process)
-    return process
-
-
-def _finish(process: subprocess.Popen[bytes], log: Path, timeout: float = 150.0) -> None:
-    try:
-        code = process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        tail = log.read_text()[-4000:]
-        raise AssertionError(f"`notion-sync run` did not finish:\n{tail}") from None
-    assert code == 0, log.read_text()[-4000:]
-
-
 def test_run_killed_then_broker_gone_resumes_and_refetches_only_what_is_missing(
     pipeline_factory: PipelineFactory, run_state: RunState, tmp_path: Path
 ) -> None:
@@ -163,19 +82,19 @@ def test_run_killed_then_broker_gone_resumes_and_refetches_only_what_is_missing(
     log = tmp_path / "run.log"
 
     # A clean run into its own directory: the reference tree, and the first run's cost.
-    _finish(_run(run_state, sandbox.base_url, sandbox.token, clean_dir, log, "1000"), log)
+    finish_run(start_run(run_state, sandbox.base_url, sandbox.token, clean_dir, log, "1000"), log)
     expected = tree(clean_dir)
     first_run_requests = sandbox.stats()["requests_total"]
 
     # kill -9 the whole `run` mid-export; its worker dies with it, the broker stays up.
-    process = _run(run_state, sandbox.base_url, sandbox.token, out, log, "40")
+    process = start_run(run_state, sandbox.base_url, sandbox.token, out, log, "40")
     store_index = out / ".notion-sync"
     wait_for(lambda: sum(1 for _ in store_index.rglob("*.json")) >= 8, 90, "documents stored")
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     assert read_embedded_broker(run_state.state_dir) is not None, "the broker died with `run`"
     started = time.monotonic()
-    _finish(_run(run_state, sandbox.base_url, sandbox.token, out, log, "40"), log)
+    finish_run(start_run(run_state, sandbox.base_url, sandbox.token, out, log, "40"), log)
     assert "resuming export" in log.read_text()
     resume_seconds = time.monotonic() - started
     got = tree(out)
@@ -185,7 +104,7 @@ def test_run_killed_then_broker_gone_resumes_and_refetches_only_what_is_missing(
     # Broker gone too (a reboot): the rerun re-plans but fetches only what changed.
     assert stop_embedded_broker(run_state.state_dir)
     sandbox.reset_stats()
-    _finish(_run(run_state, sandbox.base_url, sandbox.token, out, log, "1000"), log)
+    finish_run(start_run(run_state, sandbox.base_url, sandbox.token, out, log, "1000"), log)
     rerun = sandbox.stats()
     assert tree(out) == expected
     manifest = sandbox.manifest()

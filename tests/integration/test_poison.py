@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from confluent_kafka import Producer
 
+from notion_sync.core.records import ExportRequested, TaskKind, to_record
 from notion_sync.core.request import build_request
 from notion_sync.kafka.codec import encode
-from notion_sync.streams.tasks import task_record
+from notion_sync.streams.tasks import fetch_task
 from tests.fixtures.pipeline import PipelineFactory
 from tests.fixtures.trees import wait_for
 
@@ -25,7 +27,8 @@ def test_poison_on_every_topic_is_dead_lettered_once_and_the_worker_goes_on(
     assert first.state == "completed", first
 
     request = build_request(formats=["json"], out_dir=tmp_path / "poison", token_ref="sandbox")
-    task = task_record(request, "page", "00000000-0000-0000-0000-000000000000")
+    typed = msgspec.convert(request, ExportRequested)
+    task = to_record(fetch_task(typed, TaskKind.PAGE, "00000000-0000-0000-0000-000000000000"))
     wrong_type: dict[str, tuple[str, dict[str, Any]]] = {
         names.requests: ("FetchTask", task),
         names.fetch: ("ExportRequested", request),

@@ -52,6 +52,7 @@ def test_the_tree_as_it_is_keeps_every_contract(tree: Path) -> None:
         ("sandbox/ids.py", "import notion_sync.core.errors", "The sandbox imports nothing"),
         ("sinks/markdown.py", "import faust", "Renderers know nothing of Kafka"),
         ("core/config.py", "import httpx", "The core needs no broker"),
+        ("streams/scheduling.py", "import notion_sync.kafka.tables", "state machines are pure"),
     ],
 )
 def test_an_import_across_a_layer_breaks_its_contract(

@@ -15,12 +15,33 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 import pytest
 
-from notion_sync.streams.listing import Listing, Step, next_step
+from notion_sync.core.records import DocumentKind, FetchTask, PlanningCompleted, TaskKind
+from notion_sync.streams.listing import (
+    Listing,
+    Step,
+    after_listing,
+    found_on,
+    next_step,
+    search_ended,
+    search_step,
+)
 
 KEY = "search/export"
 MAX_CRASHES = 20
+
+
+def search_task(cursor: str | None = None, mode: str = "workspace") -> FetchTask:
+    return FetchTask(
+        export_id="export",
+        token_ref="sandbox",
+        kind=TaskKind.SEARCH,
+        cursor=cursor,
+        out_dir="/out",
+        mode=mode,
+    )
 
 
 @dataclass
@@ -40,7 +61,7 @@ class Partition:
         return self.pending[-1] if self.pending else self.durable.get(KEY)
 
     def write(self, listing: Listing) -> None:
-        self.pending.append(listing.entry())
+        self.pending.append(msgspec.to_builtins(listing))
 
     def search(self, cursor: str | None) -> dict[str, Any]:
         self.searches.append((cursor, self.crashes))
@@ -50,22 +71,23 @@ class Partition:
 
     def task(self, offset: int) -> Iterator[None]:
         """The fetcher's ``search``: ``yield`` wherever it awaits."""
-        cursor = self.log[offset]
-        state = Listing.from_entry(self.table(), offset)
-        step = next_step(state, cursor, offset)
-        if step is Step.DROP:
+        task = search_task(self.log[offset])
+        entry = self.table()
+        step = search_step(None if entry is None else msgspec.convert(entry, Listing), task, offset)
+        if step.step is Step.DROP:
             return
-        if step is Step.LIST:
-            state = state.claimed(offset)
+        state = step.listing
+        if step.step is Step.LIST:
             self.write(state)
             yield  # the search request
             page = self.search(state.cursor)
             yield  # scheduling what it found
             state = state.listed(page)
             self.write(state)
-        if not state.done:
+        after = after_listing(task, state)
+        if isinstance(after, FetchTask):
             yield  # sending the next page's task
-            self.log.append(state.cursor)
+            self.log.append(after.cursor)
             return
         yield  # the deferred documents, PlanningCompleted
         self.finished += 1
@@ -154,8 +176,72 @@ def test_copies_are_dropped_and_the_owner_hands_on_again() -> None:
     assert next_step(done, None, 0) is Step.DROP  # the first task must not start over
 
 
-def test_an_entry_from_before_hand_on_is_adopted_by_the_task_that_finds_it() -> None:
-    legacy = {"cursor": "c4", "pages": 4, "done": False}
-    adopted = Listing.from_entry(legacy, 12)
-    assert next_step(adopted, None, 12) is Step.LIST
-    assert adopted.cursor == "c4" and adopted.pages == 4
+def test_a_search_step_claims_the_page_it_lists_and_leaves_the_rest_alone() -> None:
+    first = search_step(None, search_task(), 0)
+    assert first.step is Step.LIST and first.listing == Listing(owner=0, open=False)
+    listed = first.listing.listed({"has_more": True, "next_cursor": "c1"})
+    # The page's task delivered twice (a crash before its commit): it hands on again.
+    again = search_step(listed, search_task(), 0)
+    assert again.step is Step.HAND_ON and again.listing == listed
+    assert after_listing(search_task(), again.listing) == after_listing(search_task(), listed)
+    # The next page's task sent twice: the second copy is dropped and writes nothing new.
+    claimed = search_step(listed, search_task("c1"), 5)
+    assert claimed.step is Step.LIST and claimed.listing.owner == 5
+    assert search_step(claimed.listing, search_task("c1"), 6).step is Step.DROP
+
+
+def test_the_next_page_task_carries_the_cursor_and_the_last_page_completes_planning() -> None:
+    listing = Listing(owner=0, open=False).listed({"has_more": True, "next_cursor": "c1"})
+    after = after_listing(search_task(), listing)
+    assert isinstance(after, FetchTask)
+    assert (after.kind, after.cursor, after.export_id) == (TaskKind.SEARCH, "c1", "export")
+    done = listing.claimed(3).listed({"has_more": False, "next_cursor": None})
+    assert after_listing(search_task("c1"), done) == PlanningCompleted(
+        export_id="export", search_pages=2
+    )
+
+
+def test_the_listing_finishing_twice_completes_planning_twice_with_the_same_count() -> None:
+    """The ledger takes PlanningCompleted again as news it has; what the fetcher must not
+    do is start the listing over."""
+    done = Listing(owner=3, open=True, pages=2, done=True)
+    first = search_step(done, search_task("c1"), 3)
+    assert first.step is Step.FINISH and after_listing(search_task("c1"), first.listing) == (
+        PlanningCompleted(export_id="export", search_pages=2)
+    )
+    assert search_step(done, search_task(), 0).step is Step.DROP
+
+
+def test_a_search_page_yields_the_documents_it_serves_whole() -> None:
+    page = {
+        "results": [
+            {"object": "page", "id": "p1"},
+            {"object": "data_source", "id": "d1"},
+            {"object": "database", "id": "db1"},
+            {"object": "page", "id": "gone", "in_trash": True},
+            {"object": "page", "id": "old", "archived": True},
+            {"object": "user", "id": "u1"},
+        ]
+    }
+    found = found_on(page)
+    assert [(item.id, item.kind) for item in found] == [
+        ("p1", DocumentKind.PAGE),
+        ("d1", DocumentKind.DATA_SOURCE),
+        ("db1", DocumentKind.DATABASE),
+    ]
+    assert found[0].listed == {"object": "page", "id": "p1"}
+    assert found_on({"results": []}) == [] and found_on({}) == []
+
+
+def test_search_has_ended_once_the_listing_is_done_or_when_there_is_none() -> None:
+    assert not search_ended(search_task(), None)
+    assert not search_ended(search_task(), Listing(pages=3))
+    assert search_ended(search_task(), Listing(pages=3, done=True))
+    assert search_ended(search_task(mode="roots"), None)
+
+
+def test_the_table_entry_is_the_listing_s_fields() -> None:
+    listing = Listing("c2", 7, False, 2, False)
+    entry = msgspec.to_builtins(listing)
+    assert entry == {"cursor": "c2", "owner": 7, "open": False, "pages": 2, "done": False}
+    assert msgspec.convert(entry, Listing) == listing

@@ -8,15 +8,21 @@ from pathlib import Path
 import orjson
 import pytest
 
+from notion_sync.core.records import DocumentKind
 from notion_sync.store.documents import STATE_DIR, DocumentStore
+from notion_sync.streams.ledger_values import DocumentEntry, DocumentState
 from notion_sync.streams.render import RenderFailed, render_in_child
 from tests.unit.sinks.builders import OTHER_ID, PAGE_ID, ROW_ID, page_doc, para
+
+
+def _entry(state: DocumentState, reason: str | None = None) -> DocumentEntry:
+    return DocumentEntry(state=state, kind=DocumentKind.PAGE, reason=reason)
 
 
 def test_renders_the_export_and_writes_its_manifest(tmp_path: Path) -> None:
     DocumentStore(tmp_path / STATE_DIR).put(page_doc([para("hello from the child")]))
     export = {"export_id": "e1", "out_dir": str(tmp_path), "formats": ["markdown", "json"]}
-    documents = [(PAGE_ID, ["assembled", "page", None])]
+    documents = [(PAGE_ID, _entry(DocumentState.ASSEMBLED))]
 
     written, finished_at = asyncio.run(render_in_child(export, documents))
 
@@ -43,10 +49,10 @@ def test_the_ledger_view_decides_what_is_rendered_and_what_the_manifest_lists(
         store.put(page_doc([para(title)], page_id=page_id, title=title))
     export = {"export_id": "e3", "out_dir": str(tmp_path), "formats": ["markdown"]}
     documents = [
-        (PAGE_ID.replace("-", "").upper(), ["assembled", "page", None]),  # any spelling
-        (OTHER_ID, ["failed", "page", "chunk 3 never arrived"]),
-        (ROW_ID, ["unchanged", "page", None]),
-        ("0000aaaa-0000-4000-8000-00000000aaaa", ["skipped", "page", "object_not_found"]),
+        (PAGE_ID.replace("-", "").upper(), _entry(DocumentState.ASSEMBLED)),  # any spelling
+        (OTHER_ID, _entry(DocumentState.FAILED, "chunk 3 never arrived")),
+        (ROW_ID, _entry(DocumentState.UNCHANGED)),
+        ("0000aaaa-0000-4000-8000-00000000aaaa", _entry(DocumentState.SKIPPED, "object_not_found")),
     ]
 
     written, _ = asyncio.run(render_in_child(export, documents))
