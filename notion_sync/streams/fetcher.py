@@ -16,7 +16,6 @@ per export through the ``fetch-planned`` table), :mod:`~notion_sync.streams.list
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -245,30 +244,34 @@ class Fetcher:
         for gateway in self._gateways.values():
             gateway.forget_export(export_id)
 
-    async def handle(self, event: faust.types.EventT, task: FetchTask) -> None:
+    async def handle(self, event: faust.types.EventT, task: FetchTask) -> bool:
+        """Run one task; False if it was handed back (the worker is stopping), so it stays
+        unacked and runs again after a restart."""
         export_id = task.export_id
+        if self.stopping:
+            return False
         if task.kind is TaskKind.FORGET:
             await self.forget(export_id)
-            return
+            return True
         current_export.set(export_id)
         if export_id in self._failed_exports:
             skipped = on_failed_export(task)
             if skipped is not None:
                 await self.report(skipped)
-            return
+            return True
         try:
             gateway = self.gateway(task.token_ref)
         except ConfigError as exc:
             await self.report(on_unknown_token(task, exc, now_ms()))
-            return
+            return True
         metrics.TASKS_IN_FLIGHT.inc()
         try:
             await self.run(task, gateway, event.message.offset)
         except Exception as exc:
             handling = on_error(task, exc, stopping=self.stopping, now=now_ms())
             if handling.hand_back:
-                # Not the task's fault: leave it unacked, so it runs again after a restart.
-                raise asyncio.CancelledError(f"worker stopping: {exc}") from exc
+                log.info("export %s: task %s handed back (%s)", export_id, task.kind, exc)
+                return False
             if handling.traceback:
                 log.exception("export %s: task %s %s failed", export_id, task.kind, task.object_id)
             if handling.dead_letter is not None:
@@ -279,6 +282,7 @@ class Fetcher:
             metrics.TASKS_IN_FLIGHT.dec()
             if not self.stopping:
                 await self.report_traffic(export_id, gateway)
+        return True
 
     async def report_traffic(self, export_id: str, gateway: NotionGateway) -> None:
         circuit = gateway.breaker.state.name.lower()
@@ -293,6 +297,9 @@ def register_fetcher(app: faust.App, emitter: Emitter, settings: Settings) -> Fe
     @app.agent(emitter.fetch, name="fetcher", concurrency=settings.notion.task_concurrency)
     async def fetch(stream: faust.StreamT[bytes]) -> None:
         async for event, decoded in emitter.decoded(stream, ["FetchTask"]):
-            await fetcher.handle(event, cast(FetchTask, decoded.event))
+            if not await fetcher.handle(event, cast(FetchTask, decoded.event)):
+                # Stopping: leaving the loop here leaves the event unacked (the ack comes
+                # after the loop body), and this actor takes no further task.
+                return
 
     return fetcher
