@@ -66,21 +66,39 @@ MAX_BROKER_RESTARTS = 3
 
 
 def start_worker(
-    broker: Broker, env: dict[str, str], config_file: Path | None, log_level: str | None
+    broker: Broker,
+    env: dict[str, str],
+    config_file: Path | None,
+    log_level: str | None,
+    log_file: Path,
 ) -> subprocess.Popen[bytes]:
+    """The worker, its log appended to ``log_file``: the terminal is for progress, and the
+    log is there to read when something goes wrong (``run`` says where)."""
     command = python_module("notion_sync")
     if config_file is not None:
         command += ["--config", str(config_file)]
     if log_level is not None:
         command += ["--log-level", log_level]
     command += ["worker", "--broker", broker.url]
-    return subprocess.Popen(
-        # Health/metrics on a free port unless asked: a second `run` must not collide on 6066.
-        command,
-        env={"NOTION_SYNC_WORKER__WEB_PORT": "0", **os.environ, **env},
-        preexec_fn=die_with_parent,
-        stdin=subprocess.DEVNULL,
-    )
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with log_file.open("ab") as log:
+        return subprocess.Popen(
+            # Health/metrics on a free port unless asked: a second `run` must not collide.
+            command,
+            env={"NOTION_SYNC_WORKER__WEB_PORT": "0", **os.environ, **env},
+            preexec_fn=die_with_parent,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _last_lines(path: Path, count: int = 8) -> str:
+    try:
+        lines = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return ""
+    return "\n".join("  " + line for line in lines[-count:])
 
 
 def stop_worker(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
@@ -171,7 +189,8 @@ def _follow_one_worker(
     else:
         console.print(f"resuming export {export_id}", highlight=False)
     watch = BrokerWatch(broker)
-    worker = start_worker(broker, worker_env, config_file, log_level)
+    worker_log = state_file.parent / "worker.log"
+    worker = start_worker(broker, worker_env, config_file, log_level, worker_log)
     broker_alive = True
     try:
         view = follow_export(
@@ -185,7 +204,12 @@ def _follow_one_worker(
         )
         broker_alive = view.finished or watch.alive(now=True)
         if broker_alive and worker.poll() not in (None, 0):
-            console.print(f"[red]the worker exited with code {worker.returncode}[/]")
+            console.print(
+                f"[red]the worker exited with code {worker.returncode}[/]; "
+                f"its log is {worker_log}, ending:",
+                highlight=False,
+            )
+            console.print(_last_lines(worker_log), markup=False, highlight=False)
     finally:
         # With its broker gone the worker has nothing left to commit: no grace period.
         stop_worker(worker, timeout=30.0 if broker_alive else 0.0)

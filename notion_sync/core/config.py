@@ -169,6 +169,10 @@ class WorkerSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
         Path,
         _about("the per-document tables' SQLite files (unlinked once open); checked at start"),
     ] = Path(".notion-sync-worker")
+    shutdown_timeout: Annotated[
+        Positive,
+        _about("seconds a stopping worker may take (commits, leaving the group) before it exits"),
+    ] = 30.0
 
 
 class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):

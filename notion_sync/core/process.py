@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
+import os
 import signal
 import sys
+import threading
 
-__all__ = ["die_with_parent", "python_module"]
+__all__ = ["die_with_parent", "exit_unless_done_within", "python_module"]
+
+log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
 
@@ -29,3 +34,22 @@ def python_module(module: str) -> list[str]:
     own ``schemas/`` or ``streams/`` package, a plain ``-m`` would import those first.
     """
     return [sys.executable, "-P", "-m", module]
+
+
+def exit_unless_done_within(seconds: float, code: int = 1) -> threading.Timer:
+    """Exit the process with ``code`` if it is still alive ``seconds`` from now.
+
+    A graceful shutdown waits on the broker (commits, leaving the group); with the broker
+    gone it would wait for ever and outlive whoever stopped it. The timer is a thread, so
+    it fires even while the event loop is stuck.
+    """
+
+    def give_up() -> None:
+        log.error("shutdown did not finish within %.0f s; exiting now", seconds)
+        logging.shutdown()
+        os._exit(code)
+
+    timer = threading.Timer(seconds, give_up)
+    timer.daemon = True
+    timer.start()
+    return timer

@@ -7,13 +7,19 @@ import faust
 from notion_sync.core.config import Settings
 from notion_sync.store.chunks import CHUNK_BYTES
 
-__all__ = ["APP_ID", "COMMIT_INTERVAL", "create_app"]
+__all__ = ["APP_ID", "COMMIT_INTERVAL", "LIVELOCK_TIMEOUT", "create_app"]
 
 APP_ID = "notion-sync"
 
 #: Seconds between offset commits: the work a crash makes the worker do again, beside
 #: the tasks in flight.
 COMMIT_INTERVAL = 1.0
+
+#: Seconds a partition may go without a commit before Faust calls it a livelock. Every task
+#: of an integration is on one partition and commits wait for the oldest one, and at
+#: Notion's ~3 requests a second one very large page takes many minutes: Faust's 300 s
+#: would print "report as bug" errors on a healthy export.
+LIVELOCK_TIMEOUT = 4 * 3600.0
 
 
 def create_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.App:
@@ -44,6 +50,7 @@ def create_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.A
         broker_heartbeat_interval=heartbeat,
         broker_commit_every=100,
         broker_commit_interval=COMMIT_INTERVAL,
+        broker_commit_livelock_soft_timeout=LIVELOCK_TIMEOUT,
         producer_acks=-1,
         # Retained topics live in the embedded broker's memory: JSON compresses ~2.5x.
         producer_compression_type="gzip",

@@ -130,6 +130,9 @@ def test_in_a_pipe_run_status_and_request_follow_print_plain_lines(
     assert run.returncode == 0, run.stderr[-3000:]
     assert_plain(run.stdout + run.stderr)
     assert "completed:" in run.stdout
+    # The worker's log goes to a file beside the export, not onto the user's screen.
+    assert "faust" not in run.stdout + run.stderr
+    assert "faust" in (tmp_path / "a" / ".notion-sync" / "worker.log").read_text()
 
     status, _ = notion_sync("status", "--broker", pipeline.broker.url, env=env)
     assert status.returncode == 0, status

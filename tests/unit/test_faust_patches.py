@@ -215,3 +215,11 @@ async def test_the_true_end_is_after_the_last_record_of_the_last_batch() -> None
 
     # Nothing to read past an empty partition's end: no reader is started.
     assert await true_end_offsets("localhost:1", {empty: 0}) == {empty: 0}
+
+
+def test_a_long_task_is_not_called_a_livelock() -> None:
+    from notion_sync.core.config import Settings
+    from notion_sync.streams.app import LIVELOCK_TIMEOUT, create_app
+
+    app = create_app(Settings(), "127.0.0.1:9092", embedded=True)
+    assert app.conf.broker_commit_livelock_soft_timeout == LIVELOCK_TIMEOUT >= 3600
