@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from notion_sync.cli.common import CliContext
 from notion_sync.cli.main import main
 from notion_sync.cli.worker import worker_settings
+from notion_sync.core.errors import EXIT_CODES
 
 COMMANDS = ["worker", "request", "run", "status", "doctor", "demo", "broker", "sandbox", "replay"]
 
@@ -138,3 +139,9 @@ def test_an_unknown_broker_url_scheme_is_refused(url: str, tmp_path: Path) -> No
     assert result.exit_code == 2
     assert f"unknown scheme '{url.split('://')[0]}://'" in result.output
     assert "kafka://HOST:PORT" in result.output
+
+
+def test_the_readme_lists_every_exit_code_as_the_code_does() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for code, meaning in EXIT_CODES.items():
+        assert f"| {int(code)} | {meaning} |" in readme, code
