@@ -1,6 +1,8 @@
 """This tree against another commit, side by side in one run: ``python -m bench.compare``.
 
-    python -m bench.compare --baseline HEAD~1 [--pages 1000] [--rounds 2]
+    python -m bench.compare --baseline HEAD~1 [--this REV] [--pages 1000] [--rounds 2]
+
+``--this`` measures a commit (installed like the baseline) instead of the working tree.
 
 Each round runs the rate-limit benchmark (20 req/s, 150 ± 50 ms) and the scale benchmark
 (high limit) once for each side, alternating which side goes first, so a noisy minute
@@ -40,8 +42,9 @@ def _stages(pages: int) -> dict[str, dict[str, Any]]:
     return {"ratelimit": bench_ratelimit(pages), "scale": bench_scale_one(pages)}
 
 
-def compare(baseline: str, pages: int, rounds: int) -> dict[str, Any]:
-    sides = {"baseline": str(baseline_python(baseline)), "this": sys.executable}
+def compare(baseline: str, pages: int, rounds: int, this: str | None = None) -> dict[str, Any]:
+    this_python = sys.executable if this is None else str(baseline_python(this))
+    sides = {"baseline": str(baseline_python(baseline)), "this": this_python}
     runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "this": []}
     for round_no in range(rounds):
         order = ["baseline", "this"] if round_no % 2 == 0 else ["this", "baseline"]
@@ -61,7 +64,7 @@ def compare(baseline: str, pages: int, rounds: int) -> dict[str, Any]:
     return {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "baseline": resolve(baseline),
-        "this": resolve("HEAD"),
+        "this": resolve(this or "HEAD") + ("" if this else " (working tree)"),
         "pages": pages,
         "rounds": rounds,
         "machine": machine(),
@@ -90,11 +93,12 @@ def main(argv: list[str] | None = None) -> None:
     exit_on_sigterm()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--baseline", default="HEAD~1")
+    ap.add_argument("--this", default=None, help="a commit to measure instead of the tree")
     ap.add_argument("--pages", type=int, default=1000)
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
-    result = compare(args.baseline, args.pages, args.rounds)
+    result = compare(args.baseline, args.pages, args.rounds, args.this)
     write_json(args.out / "compare.json", result)
     (args.out / "compare.md").write_text(report(result))
     print(report(result))
