@@ -5,9 +5,9 @@ Per-document tables key their entries by export and document, beside other keys
 range: read from the SQLite store's index, or by a scan of any other mapping.
 
 Every write to a Faust table queues a changelog message that Faust sends only
-after the event being processed returns, so thousands of writes in one event
-(deleting an ended export's 10,000 entries held ~40 MB of pending messages) are
-made a batch at a time, each batch sent before the next is queued.
+after the event being processed returns, so thousands of writes in one event (an
+ended export's entries deleted) would all wait in memory: they are made a batch at a
+time, each batch sent before the next is queued (docs/architecture.md, Memory).
 """
 
 from __future__ import annotations
