@@ -158,8 +158,6 @@ class DocumentStore:
             data: dict[str, Any] = orjson.loads(self._doc_path(doc_id).read_bytes())
         except FileNotFoundError:
             return None
-        if "chunks" not in data:
-            return data  # written whole, by a version before chunked documents
         return assemble(data["id"], data["kind"], (tuple(chunk) for chunk in data["chunks"]))
 
     def open(self, doc_id: str) -> Document | None:
@@ -198,14 +196,11 @@ _CHUNK_LINE_END = b",\n"
 
 
 def _read_head(path: Path) -> dict[str, Any] | None:
-    """``kind`` and ``id`` of a document file written a chunk per line; None if absent
-    or written on one line (by a version before this layout), which is read whole."""
+    """``kind`` and ``id`` of a document file (its first line); None if there is none."""
     try:
         with path.open("rb") as fh:
             first = fh.readline()
     except FileNotFoundError:
-        return None
-    if not first.endswith(b'"chunks":[\n'):
         return None
     head: dict[str, Any] = orjson.loads(first[: -len(b',"chunks":[\n')] + b"}")
     return head

@@ -7,8 +7,6 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from notion_sync.sinks.export import render_export
 from notion_sync.sinks.formats import FORMATS
 from notion_sync.sinks.json_format import JsonRenderer
@@ -68,16 +66,6 @@ def test_a_stored_data_source_opens_with_rows_read_from_disk_and_renders_the_sam
         if rows:  # the rows' file points at its copy
             ctx = make_ctx([doc], doc, ".json")
             assert HOSTED not in JsonRenderer().render(opened, ctx).decode()
-
-
-def test_a_document_written_on_one_line_by_an_earlier_version_still_opens(tmp_path: Path) -> None:
-    store = DocumentStore(tmp_path)
-    doc = _source(3)
-    store.put(doc)
-    path = next((tmp_path / "documents").rglob("*.json"))
-    path.write_bytes(orjson.dumps(orjson.loads(path.read_bytes())))  # no newlines at all
-    opened = store.open(doc["id"])
-    assert opened is not None and opened["rows"] == doc["rows"]
 
 
 def _render_peak(doc: Document, tmp_path: Path) -> int:
