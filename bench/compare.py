@@ -58,8 +58,8 @@ def compare(baseline: str, pages: int, rounds: int, this: str | None = None) -> 
         for side, results in runs.items():
             values = [v for v in (read(r[stage]) for r in results) if v is not None]
             medians[side] = statistics.median(values) if values else None
-        base, this = medians["baseline"], medians["this"]
-        ratio = round(this / base, 3) if base and this is not None else None
+        before, after = medians["baseline"], medians["this"]
+        ratio = round(after / before, 3) if before and after is not None else None
         table.append({"figure": label, **medians, "ratio": ratio})
     return {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
