@@ -20,6 +20,8 @@ __all__ = [
     "FILE_BYTES",
     "LIMITER_TOKENS",
     "LIMITER_WAIT",
+    "LOOP_LONGEST_STALL",
+    "LOOP_STALL",
     "NOTION_REQUESTS",
     "RATE_LIMITED",
     "REGISTRY",
@@ -125,5 +127,16 @@ CONSUMER_LAG = Gauge(
     "notion_sync_consumer_lag_messages",
     "Messages behind the end of each assigned partition.",
     ["topic", "partition"],
+    registry=REGISTRY,
+)
+LOOP_STALL = Histogram(
+    "notion_sync_event_loop_stall_seconds",
+    "How late the event loop woke from a short sleep: time it was held by something else.",
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    registry=REGISTRY,
+)
+LOOP_LONGEST_STALL = Gauge(
+    "notion_sync_event_loop_longest_stall_seconds",
+    "The longest event-loop stall since the worker started.",
     registry=REGISTRY,
 )

@@ -2,41 +2,113 @@
 
 A write goes to a hidden temporary file in the target's folder, is synced, then renamed
 over the target; a crash leaves only a temporary file that no scan for data files reads.
+:func:`written_off_loop` takes the same steps on the disk's threads, for a file written
+as it arrives on the event loop (a download).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["atomic_write", "atomic_writer", "written"]
+from notion_sync.store import disk
+
+__all__ = [
+    "AtomicFile",
+    "OffLoopFile",
+    "atomic_write",
+    "atomic_writer",
+    "written",
+    "written_off_loop",
+]
+
+
+class AtomicFile:
+    """One atomic write as steps: open, write, then commit or discard.
+
+    The temporary file is named so that no scan for data files (``*.json``, a spool's
+    ``000001.chunk``) ever reads it, should a kill -9 leave it behind. Steps may run on
+    different threads; they take turns, and once the file is committed or discarded a
+    later step changes nothing, so a cancelled download's discard cannot race its last
+    write.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._lock = threading.Lock()
+        self._fh: BinaryIO | None = None
+        self._tmp: Path | None = None
+        self._ended = False
+
+    def open(self) -> BinaryIO:
+        with self._lock:
+            if self._ended:
+                raise ValueError("the atomic file was discarded")
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".partial")
+            self._tmp = Path(tmp)
+            self._fh = os.fdopen(fd, "wb")
+            return self._fh
+
+    def write(self, data: bytes) -> None:
+        with self._lock:
+            self._opened()[0].write(data)
+
+    def commit(self, path: Path) -> None:
+        """Sync the bytes to disk and move them to ``path``; discarded if that fails."""
+        with self._lock:
+            fh, tmp = self._opened()
+            try:
+                fh.flush()
+                os.fsync(fh.fileno())
+                fh.close()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, path)
+            except BaseException:
+                self._end()
+                raise
+            self._tmp = None  # it is ``path`` now: nothing to remove
+            self._ended = True
+
+    def discard(self) -> None:
+        """Close and remove the temporary file, if any (nothing, after a commit)."""
+        with self._lock:
+            self._end()
+
+    def _opened(self) -> tuple[BinaryIO, Path]:
+        if self._ended or self._fh is None or self._tmp is None:
+            raise ValueError("the atomic file is not open")
+        return self._fh, self._tmp
+
+    def _end(self) -> None:
+        self._ended = True
+        tmp, self._tmp = self._tmp, None
+        try:
+            if self._fh is not None:
+                self._fh.close()
+        finally:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
 
 
 @contextmanager
 def written(folder: Path, target: Callable[[], Path]) -> Iterator[BinaryIO]:
     """A hidden temporary file in ``folder`` that becomes ``target()`` once the block ends
-    without an error and the bytes are on disk; otherwise it is removed.
-
-    A kill -9 mid-write leaves the temporary file behind; it is named so that no
-    scan for data files (``*.json``, a spool's ``000001.chunk``) ever reads it.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".partial")
+    without an error and the bytes are on disk; otherwise it is removed."""
+    file = AtomicFile(folder)
+    fh = file.open()
     try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
+        yield fh
         path = target()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        file.discard()
         raise
+    file.commit(path)
 
 
 def atomic_writer(path: Path) -> AbstractContextManager[BinaryIO]:
@@ -49,3 +121,38 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`)."""
     with atomic_writer(path) as fh:
         fh.write(data)
+
+
+class OffLoopFile:
+    """An :class:`AtomicFile` whose steps run on the disk's threads, each awaited."""
+
+    def __init__(self, folder: Path) -> None:
+        self._file = AtomicFile(folder)
+
+    async def open(self) -> None:
+        await disk.off_loop(self._file.open)
+
+    async def write(self, data: bytes) -> None:
+        await disk.off_loop(self._file.write, data)
+
+    async def commit(self, path: Path) -> None:
+        await disk.off_loop(self._file.commit, path)
+
+    async def discard(self) -> None:
+        await disk.off_loop(self._file.discard)
+
+
+@asynccontextmanager
+async def written_off_loop(folder: Path, target: Callable[[], Path]) -> AsyncIterator[OffLoopFile]:
+    """:func:`written` with every open, write, fsync and rename on the disk's threads.
+
+    Cancelled, it still removes the temporary file before it lets the cancellation through.
+    """
+    file = OffLoopFile(folder)
+    try:
+        await file.open()
+        yield file
+        await file.commit(target())
+    except BaseException:
+        await file.discard()
+        raise

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from notion_sync.store.atomic import atomic_write, written
+from notion_sync.store.atomic import atomic_write, written_off_loop
 
 __all__ = ["FileStore"]
 
@@ -37,15 +37,17 @@ class FileStore:
 
         The digest names the blob only once it is all read, so it is written under a
         temporary name and moved into place at the end (replacing the same bytes, if
-        the store had them).
+        the store had them). It arrives on the event loop and is written, synced and
+        moved on the disk's threads (a chunk at a time, each awaited before the next
+        is read).
         """
         digest = hashlib.sha256()
         size = 0
-        with written(self.root, lambda: self.path_for(digest.hexdigest())) as fh:
+        async with written_off_loop(self.root, lambda: self.path_for(digest.hexdigest())) as fh:
             async for chunk in chunks:
                 digest.update(chunk)
                 size += len(chunk)
-                fh.write(chunk)
+                await fh.write(chunk)
         return digest.hexdigest(), size
 
     def has(self, sha256: str) -> bool:

@@ -8,6 +8,9 @@ only then is DocumentDone sent, and only after that is the offset committed.
 A chunk missing when its DocumentComplete arrives was therefore spooled and
 stored already: chunks precede their DocumentComplete in one partition, and the
 fetcher sends it only once the broker has them all.
+Every write, fsync and removal runs on the disk's threads (``store.disk``), each
+awaited before the next message is taken, so the event loop keeps heartbeating and
+the order of a document's chunks and its DocumentDone stays the partition's.
 Rendering waits for the whole export (links need every document's place).
 """
 
@@ -21,6 +24,7 @@ import faust
 
 from notion_sync.core.errors import SinkError
 from notion_sync.kafka.events import Emitter
+from notion_sync.store.disk import off_loop
 from notion_sync.store.documents import STATE_DIR, DocumentStore
 from notion_sync.store.spool import Spool
 
@@ -41,6 +45,14 @@ class Sink:
 
     def spool(self, chunk: dict[str, Any]) -> None:
         _spool(chunk).put(chunk["seq"], chunk["part"], chunk["payload"])
+
+    async def take(self, chunk: dict[str, Any]) -> None:
+        """Spool a chunk on a disk thread; it is on disk when this returns."""
+        await off_loop(self.spool, chunk)
+
+    async def assemble(self, record: dict[str, Any]) -> tuple[str, str | None]:
+        """:meth:`store` on a disk thread: the document is durable when this returns."""
+        return await off_loop(self.store, record)
 
     def store(self, record: dict[str, Any]) -> tuple[str, str | None]:
         """Write the document from its spool; returns its outcome and, if failed, why."""
@@ -66,7 +78,7 @@ class Sink:
         return "assembled", None
 
     async def complete(self, record: dict[str, Any]) -> None:
-        outcome, reason = self.store(record)
+        outcome, reason = await self.assemble(record)
         if reason:
             log.error(
                 "export %s: document %s failed: %s",
@@ -96,7 +108,7 @@ def register_sink(app: faust.App, emitter: Emitter) -> Sink:
     async def assemble_documents(stream: faust.StreamT[bytes]) -> None:
         async for _event, decoded in emitter.decoded(stream, ["EntityChunk", "DocumentComplete"]):
             if decoded.name == "EntityChunk":
-                sink.spool(decoded.record)
+                await sink.take(decoded.record)
             else:
                 await sink.complete(decoded.record)
 

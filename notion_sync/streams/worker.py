@@ -9,7 +9,9 @@ import faust
 from notion_sync.core import memory
 from notion_sync.core.config import Settings
 from notion_sync.core.logs import logging_config
-from notion_sync.kafka import highwater, offsets
+from notion_sync.core.loop_monitor import LoopMonitor
+from notion_sync.core.process import exit_unless_done_within
+from notion_sync.kafka import faust_patches
 from notion_sync.kafka.events import Emitter
 from notion_sync.kafka.topics import TopicNames, ensure_topics
 from notion_sync.streams.app import create_app
@@ -25,12 +27,13 @@ __all__ = ["build_app", "run_worker"]
 log = logging.getLogger(__name__)
 
 
-def build_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.App:
-    """Create the topics if needed and wire planner, fetcher, sink, ledger and render."""
+def build_app(
+    settings: Settings, bootstrap: str, *, embedded: bool, monitor: LoopMonitor | None = None
+) -> faust.App:
+    """Create the topics if needed and wire planner, fetcher, sink, ledger and render;
+    ``monitor`` watches the event loop while the app runs."""
     ensure_topics(bootstrap, settings.kafka)
-    offsets.install()
-    if embedded:
-        highwater.install(bootstrap)
+    faust_patches.install(bootstrap, embedded=embedded)
     app = create_app(settings, bootstrap, embedded=embedded)
     emitter = Emitter(app, TopicNames(settings.kafka.topic_prefix))
     register_planner(app, emitter, settings)
@@ -39,12 +42,16 @@ def build_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.Ap
     ledger = register_ledger(app, emitter, settings.kafka.events_partitions)
     register_render(app, emitter, ledger)
 
+    if monitor is not None:
+        app.task(monitor.run)
+
     @app.timer(interval=memory.TRIM_INTERVAL)
     async def _trim() -> None:
         memory.release_free_memory()
 
     @app.on_before_shutdown.connect  # type: ignore[arg-type]  # mode types sync receivers only
     async def _close(sender: object, **_: object) -> None:
+        exit_unless_done_within(settings.worker.shutdown_timeout)
         await fetcher.close()
 
     return app
@@ -53,7 +60,8 @@ def build_app(settings: Settings, bootstrap: str, *, embedded: bool) -> faust.Ap
 def run_worker(settings: Settings, bootstrap: str, *, embedded: bool) -> None:
     """Run until SIGTERM/SIGINT; Faust stops taking work, commits and leaves the group."""
     memory.configure_malloc()
-    app = build_app(settings, bootstrap, embedded=embedded)
+    monitor = LoopMonitor()
+    app = build_app(settings, bootstrap, embedded=embedded, monitor=monitor)
     # Started before the app (Faust starts extra services first), so probes answer
     # "starting" while the worker joins the group.
     health = HealthService(app, bootstrap, settings.worker.web_host, settings.worker.web_port)
@@ -68,4 +76,7 @@ def run_worker(settings: Settings, bootstrap: str, *, embedded: bool) -> None:
             settings.worker.log_level, settings.worker.log_format, secrets
         ),
     )
-    worker.execute_from_commandline()
+    try:
+        worker.execute_from_commandline()
+    finally:
+        monitor.report()

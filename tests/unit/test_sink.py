@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import time
 from pathlib import Path
 from typing import Any, cast
 
+import pytest
+
+from notion_sync.core.loop_monitor import LoopMonitor
 from notion_sync.kafka.events import Emitter
 from notion_sync.store.chunks import document_chunks
 from notion_sync.store.documents import STATE_DIR, DocumentStore
@@ -77,3 +83,37 @@ def test_a_chunk_that_never_arrived_fails_the_document_naming_it(tmp_path: Path)
         sink.spool(chunk)
     assert sink.store(complete) == ("failed", "chunks [1] never arrived")
     assert DocumentStore(tmp_path / STATE_DIR).entry("p1") is None
+
+
+SLOW_FSYNC = 0.3  # seconds a simulated busy disk takes to sync a file
+
+
+async def test_a_slow_disk_holds_the_sink_not_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sync = os.fsync
+
+    def slow_fsync(fd: int) -> None:
+        sync(fd)
+        time.sleep(SLOW_FSYNC)
+
+    monkeypatch.setattr(os, "fsync", slow_fsync)
+    doc = _page(1)
+    chunks, complete = _messages(doc, tmp_path)
+    sink = Sink(cast(Emitter, None))
+    monitor = LoopMonitor(interval=0.01, threshold=SLOW_FSYNC)
+    watching = asyncio.create_task(monitor.run())
+    await asyncio.sleep(0)  # the monitor is asleep now
+    for chunk in chunks:
+        await sink.take(chunk)
+    assert await sink.assemble(complete) == ("assembled", None)
+    seen = monitor.samples
+    while monitor.samples == seen:  # its next wake-up, however late
+        await asyncio.sleep(0)
+    watching.cancel()
+    # Four syncs (two chunks, the document, its entry) went by while the loop ran on.
+    assert monitor.longest < SLOW_FSYNC - 0.1
+    store = DocumentStore(tmp_path / STATE_DIR)
+    assert store.get("p1") == {**doc, "property_items": {}, "files": {}}
+    assert store.entry("p1") is not None
+    assert not (tmp_path / STATE_DIR / "spool" / EXPORT / "p1").exists()
