@@ -4,10 +4,10 @@
 
 ``notion-sync run`` as a user runs it (Markdown only; the worker logs at its default
 ``worker.log_level``, INFO) against a sandbox at a high limit (1000 req/s, burst 200, no
-latency; 16 requests / 32 tasks in flight, as ``bench.scale``). The worker's loop is watched by ``notion_sync.core.loop_monitor``
-(wake-ups every 20 ms): its gauge and histogram are scraped from the worker's ``/metrics``
-twice a second until the export ends, and its warnings (one per stall of 100 ms or more)
-are read back from the log.
+latency; 16 requests / 32 tasks in flight, as ``bench.scale``). The worker's loop is
+watched by ``notion_sync.core.loop_monitor`` (wake-ups every 20 ms): its gauge and
+histogram are scraped from the worker's ``/metrics`` twice a second until the export
+ends, and its warnings (one per stall of 100 ms or more) are read back from the log.
 """
 
 from __future__ import annotations

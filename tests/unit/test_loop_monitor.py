@@ -1,4 +1,5 @@
-"""The loop monitor measures how long the event loop was held, keeps the longest, warns past 100 ms."""
+"""The loop monitor measures how long the event loop was held, keeps the longest, warns past
+100 ms."""
 
 from __future__ import annotations
 
