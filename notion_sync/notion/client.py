@@ -31,7 +31,7 @@ from notion_sync.notion.breaker import BreakerState, CircuitBreaker
 from notion_sync.notion.errors import map_notion_errors
 from notion_sync.notion.ratelimit import AdaptiveTokenBucket
 
-__all__ = ["NotionGateway", "TrafficStats"]
+__all__ = ["NotionGateway", "TrafficStats", "warm_up"]
 
 log = logging.getLogger(__name__)
 
@@ -302,6 +302,15 @@ class NotionGateway:
         with map_notion_errors():
             async with self._files.stream("GET", url) as response:
                 yield response
+
+
+def warm_up() -> None:
+    """Do before the event loop runs what the first gateway would do inside a fetch task:
+    import httpcore (httpx imports it with its first client) and parse the CA bundle; both
+    are CPU-bound, and together held a worker's loop longer than any other single step."""
+    import httpcore  # noqa: F401
+
+    _tls()
 
 
 @functools.cache

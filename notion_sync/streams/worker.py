@@ -14,6 +14,7 @@ from notion_sync.core.process import exit_unless_done_within
 from notion_sync.kafka import faust_patches
 from notion_sync.kafka.events import Emitter
 from notion_sync.kafka.topics import TopicNames, ensure_topics
+from notion_sync.notion.client import warm_up
 from notion_sync.streams.app import create_app
 from notion_sync.streams.fetcher import register_fetcher
 from notion_sync.streams.health import HealthService
@@ -60,6 +61,7 @@ def build_app(
 def run_worker(settings: Settings, bootstrap: str, *, embedded: bool) -> None:
     """Run until SIGTERM/SIGINT; Faust stops taking work, commits and leaves the group."""
     memory.configure_malloc()
+    warm_up()
     monitor = LoopMonitor()
     app = build_app(settings, bootstrap, embedded=embedded, monitor=monitor)
     # Started before the app (Faust starts extra services first), so probes answer
