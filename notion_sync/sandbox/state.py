@@ -93,12 +93,18 @@ class SandboxState:
         return dashed(hex32), decode_id(self.config.seed, hex32)
 
     def shared_page(self, raw: str, where: str = "page_id") -> PageNode:
-        """The shared page with id ``raw``, or 404."""
+        """The shared page with id ``raw``; 400 for a database's id (as Notion words it),
+        else 404."""
         object_id, decoded = self.parse_id(raw, where)
         if decoded and decoded[0] == Kind.PAGE and decoded[1] < len(self.ws.pages):
             page = self.ws.pages[decoded[1]]
             if page.shared:
                 return page
+        if decoded and decoded[0] == Kind.DATABASE and decoded[1] < len(self.ws.databases):
+            raise validation_error(
+                f"Provided ID {object_id} is a database, not a page. Use the retrieve "
+                "database API instead: https://developers.notion.com/reference/retrieve-a-database."
+            )
         raise not_found("page", object_id)
 
     def database(self, raw: str) -> DatabaseNode:

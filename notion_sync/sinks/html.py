@@ -168,7 +168,7 @@ def _comments(doc: Document, ctx: RenderContext) -> str:
 def _data_source(doc: Document, ctx: RenderContext) -> Iterator[str]:
     """The page a row at a time (its rows may be read from disk as they are rendered)."""
     source: Mapping[str, Any] = doc.get("data_source") or {}
-    title_rt = source_title_rich_text(source)
+    title_rt = source_title_rich_text(doc)
     schema = data_source_schema(doc)
     head = "".join(f'<th scope="col">{text(name)}</th>' for name, _ in schema)
     description = render_spans_html(spans(source_description(source), ctx))

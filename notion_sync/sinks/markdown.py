@@ -114,7 +114,7 @@ def _cell(text: str) -> str:
 def _data_source(doc: Document, ctx: RenderContext) -> Iterator[str]:
     """The file a row at a time (its rows may be read from disk as they are rendered)."""
     source: Mapping[str, Any] = doc.get("data_source") or {}
-    title_rt = source_title_rich_text(source)
+    title_rt = source_title_rich_text(doc)
     meta = {
         "id": source.get("id") or doc.get("id"),
         "title": plain_text(title_rt),

@@ -13,6 +13,7 @@ from typing import Any
 from notion_sync.sinks.context import RenderContext
 from notion_sync.sinks.layout import notion_url
 from notion_sync.sinks.properties import complete, ordered_schema
+from notion_sync.store.document import data_source_title
 
 __all__ = [
     "Icon",
@@ -81,9 +82,9 @@ def url_of(obj: Mapping[str, Any]) -> str:
     return url if isinstance(url, str) and url else notion_url(str(obj.get("id") or ""))
 
 
-def source_title_rich_text(source: Mapping[str, Any]) -> list[Any]:
-    title = source.get("title")
-    return title if isinstance(title, list) else []
+def source_title_rich_text(doc: Mapping[str, Any]) -> list[Any]:
+    """A data source document's name (see :func:`~notion_sync.store.document.data_source_title`)."""
+    return data_source_title(_mapping(doc.get("data_source")), _mapping(doc.get("database")))
 
 
 def source_description(source: Mapping[str, Any]) -> list[Any]:

@@ -46,7 +46,7 @@ _MAP_PARTS = {
 _MAP_NAMES = frozenset(name for names in _MAP_PARTS.values() for name in names)
 _OBJECT_PARTS = {
     "page": ("page",),
-    "data_source": ("data_source",),
+    "data_source": ("data_source", "database"),
     "users": (),
 }
 

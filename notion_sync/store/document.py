@@ -17,6 +17,7 @@ Data source document::
 
     {"kind": "data_source", "id": <data source id>,
      "data_source": <data source object as served>,
+     "database": <its database object as served>,   # only when the source's title is empty
      "rows": [<row page object>, ...],
      "property_items": {<row id>: {<property id>: [<property item>, ...]}},
      "files": {...}}
@@ -31,9 +32,17 @@ block objects never carry, so dropping that key gives back the served object.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal, TypedDict
 
-__all__ = ["USERS_DOCUMENT_ID", "Document", "DocumentKind", "FileRef", "IndexEntry"]
+__all__ = [
+    "USERS_DOCUMENT_ID",
+    "Document",
+    "DocumentKind",
+    "FileRef",
+    "IndexEntry",
+    "data_source_title",
+]
 
 DocumentKind = Literal["page", "data_source", "users"]
 USERS_DOCUMENT_ID = "users"
@@ -70,3 +79,52 @@ class IndexEntry(TypedDict):
     children: list[str]
     child_databases: list[str]
     last_edited_time: str | None
+
+
+def _plain(rich_text: object) -> str:
+    if not isinstance(rich_text, list):
+        return ""
+    return "".join(
+        str(item.get("plain_text") or "") for item in rich_text if isinstance(item, Mapping)
+    )
+
+
+def _text_item(content: str) -> dict[str, Any]:
+    """A plain rich-text item, as Notion serves one."""
+    return {
+        "type": "text",
+        "text": {"content": content, "link": None},
+        "annotations": {
+            "bold": False,
+            "italic": False,
+            "strikethrough": False,
+            "underline": False,
+            "code": False,
+            "color": "default",
+        },
+        "plain_text": content,
+        "href": None,
+    }
+
+
+def data_source_title(
+    source: Mapping[str, Any], database: Mapping[str, Any] | None
+) -> list[dict[str, Any]]:
+    """A data source's name as rich text, as Notion shows it: its own title, else the name
+    its database gives it in ``data_sources``, else the database's title.
+
+    Notion serves an empty ``title`` for a database's single data source; the app shows
+    the database's name there, and so must every output format.
+    """
+    own = source.get("title")
+    if _plain(own).strip():
+        return list(own) if isinstance(own, list) else []
+    database = database or {}
+    own_id = str(source.get("id") or "").replace("-", "")
+    for listed in database.get("data_sources") or []:
+        if isinstance(listed, dict) and str(listed.get("id") or "").replace("-", "") == own_id:
+            name = str(listed.get("name") or "")
+            if name.strip():
+                return [_text_item(name)]
+    title = database.get("title")
+    return list(title) if isinstance(title, list) and _plain(title).strip() else []

@@ -21,7 +21,7 @@ import orjson
 from notion_sync.core.errors import SinkError
 from notion_sync.store.atomic import atomic_write, atomic_writer
 from notion_sync.store.chunks import assemble, document_chunks, document_parts
-from notion_sync.store.document import Document, IndexEntry
+from notion_sync.store.document import Document, IndexEntry, data_source_title
 
 __all__ = [
     "STATE_DIR",
@@ -52,12 +52,15 @@ class _EntryBuilder:
         self.doc_id = doc_id
         self.kind = kind
         self.head: dict[str, Any] = {}
+        self.database: dict[str, Any] | None = None
         self.children: list[str] = []
         self.databases: list[str] = []
 
     def add(self, part: str, value: Any) -> None:
         if part == self.kind and isinstance(value, dict):  # the page, the data source
             self.head = value
+        elif part == "database" and isinstance(value, dict):  # a data source's database
+            self.database = value
         elif part == "blocks":
             for _depth, block, _has_children in value:
                 kind = block.get("type")
@@ -83,7 +86,7 @@ class _EntryBuilder:
             return IndexEntry(
                 id=self.doc_id,
                 kind="data_source",
-                title=_plain_text(head.get("title")),
+                title=_plain_text(data_source_title(head, self.database)),
                 parent=head.get("database_parent"),
                 database_id=(head.get("parent") or {}).get("database_id"),
                 children=[],

@@ -11,7 +11,8 @@ This agent only reads, sends and writes; what to send and write is decided by pu
 state machines: :mod:`~notion_sync.streams.scheduling` (discovered documents, deduplicated
 per export through the ``fetch-planned`` table), :mod:`~notion_sync.streams.listing`
 (search, a page per task), :mod:`~notion_sync.streams.failure_policy` and
-:mod:`~notion_sync.streams.traffic`.
+:mod:`~notion_sync.streams.traffic`; what a root the user named is, by
+:mod:`~notion_sync.streams.roots`.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from notion_sync.streams.failure_policy import on_error, on_failed_export, on_un
 from notion_sync.streams.listing import Step, after_listing, found_on, search_ended, search_step
 from notion_sync.streams.planned import PlannedTable
 from notion_sync.streams.reader import Piece, read_data_source, read_database, read_page, read_users
+from notion_sync.streams.roots import resolve_root
 from notion_sync.streams.scheduling import (
     Discovered,
     InFlight,
@@ -54,6 +56,7 @@ from notion_sync.streams.scheduling import (
     settle,
 )
 from notion_sync.streams.task_results import document_complete, document_done, entity_chunks
+from notion_sync.streams.tasks import ROOT
 from notion_sync.streams.traffic import traffic_report
 
 __all__ = ["Fetcher", "register_fetcher"]
@@ -193,7 +196,7 @@ class Fetcher:
                 gateway, object_id, listed, files, download_external=task.download_external
             )
         if kind is TaskKind.DATABASE:
-            return Outcome.EXPANDED, read_database(gateway, object_id)
+            return Outcome.EXPANDED, read_database(gateway, object_id, listed)
         raise ValueError(f"unknown fetch task kind {kind!s}")
 
     async def emit_document(self, task: FetchTask, pieces: AsyncIterator[Piece]) -> None:
@@ -222,6 +225,8 @@ class Fetcher:
         if task.kind is TaskKind.SEARCH:
             await self.search(task, gateway, offset)
             return
+        if task.mode == ROOT:
+            task = await resolve_root(gateway, task)
         outcome, pieces = await self.collect(task, gateway)
         if outcome is Outcome.ASSEMBLED:
             await self.emit_document(task, pieces)

@@ -233,12 +233,33 @@ async def read_data_source(
             (link for row in rows for link in row.links),
             [Discovered(row.id, DocumentKind.PAGE, row.raw) for row in rows],
         )
-    yield await files.piece([("data_source", source)], find_files(source))
+    parts: list[tuple[str, Any]] = [("data_source", source)]
+    database = await _untitled_source_database(gw, source)
+    if database is not None:
+        parts.append(("database", database))
+    yield await files.piece(parts, find_files(source))
 
 
-async def read_database(gw: NotionGateway, database_id: str) -> AsyncIterator[Piece]:
-    """A database found as a child block: its data sources are the documents."""
-    database = await gw.retrieve_database(database_id)
+async def _untitled_source_database(
+    gw: NotionGateway, source: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The database of a data source Notion serves untitled (a database's single source
+    is), which names it: see :func:`~notion_sync.store.document.data_source_title`."""
+    title = source.get("title")
+    if isinstance(title, list) and any(
+        isinstance(item, dict) and str(item.get("plain_text") or "").strip() for item in title
+    ):
+        return None
+    database_id = (source.get("parent") or {}).get("database_id")
+    return await gw.retrieve_database(str(database_id)) if database_id else None
+
+
+async def read_database(
+    gw: NotionGateway, database_id: str, listed: dict[str, Any] | None = None
+) -> AsyncIterator[Piece]:
+    """A database (found as a child block, or named as a root): its data sources are the
+    documents."""
+    database = listed if listed is not None else await gw.retrieve_database(database_id)
     yield Piece(
         discovered=[
             Discovered(str(source["id"]), DocumentKind.DATA_SOURCE)

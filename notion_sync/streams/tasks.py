@@ -24,6 +24,7 @@ from notion_sync.core.request import normalize_id
 from notion_sync.store.document import USERS_DOCUMENT_ID
 
 __all__ = [
+    "ROOT",
     "ROOTS",
     "WORKSPACE",
     "FirstSteps",
@@ -36,6 +37,9 @@ __all__ = [
 WORKSPACE = "workspace"
 #: A task's ``mode``: only the roots and what they lead to, fetched as found.
 ROOTS = "roots"
+#: A task's ``mode``: a root the user named, of a kind not yet known (page, database or
+#: data source) and which, unlike a document found on the way, must be read.
+ROOT = "root"
 
 
 def _mode(roots: Sequence[str] | None) -> str:
@@ -49,8 +53,13 @@ def fetch_task(
     *,
     listed: dict[str, Any] | orjson.Fragment | None = None,
     cursor: str | None = None,
+    mode: str | None = None,
 ) -> FetchTask:
-    """A task of the export that ``origin`` (its request, or one of its tasks) belongs to."""
+    """A task of the export that ``origin`` (its request, or one of its tasks) belongs to;
+    ``mode`` is the origin's unless given (a root's finds are not roots themselves)."""
+    if mode is None:
+        mode = _mode(origin.roots) if isinstance(origin, ExportRequested) else origin.mode
+        mode = ROOTS if mode == ROOT else mode
     return FetchTask(
         export_id=origin.export_id,
         token_ref=origin.token_ref,
@@ -61,7 +70,7 @@ def fetch_task(
         out_dir=origin.out_dir,
         include_comments=origin.include_comments,
         download_external=origin.download_external,
-        mode=origin.mode if isinstance(origin, FetchTask) else _mode(origin.roots),
+        mode=mode,
     )
 
 
@@ -89,7 +98,8 @@ def initial_plan(request: ExportRequested, problems: Sequence[str], now: int) ->
     """An export's first steps, or its refusal if the request has ``problems``.
 
     A whole-workspace export starts with the user list and a search; an export of
-    roots starts with the roots themselves and has nothing left to plan.
+    roots starts with the roots themselves and has nothing left to plan. A root is owed
+    as a page until its task finds out what it is (see :mod:`~notion_sync.streams.roots`).
     """
     export_id = request.export_id
     if problems:
@@ -116,7 +126,7 @@ def initial_plan(request: ExportRequested, problems: Sequence[str], now: int) ->
         tasks.append(fetch_task(request, TaskKind.SEARCH))
     for root in roots:
         documents.append(ScheduledDocument(root, DocumentKind.PAGE))
-        tasks.append(fetch_task(request, TaskKind.PAGE, root))
+        tasks.append(fetch_task(request, TaskKind.PAGE, root, mode=ROOT))
     owed = DocumentsScheduled(export_id=export_id, documents=documents)
     then: list[ExportEvent] = (
         [PlanningCompleted(export_id=export_id, search_pages=0)] if roots else []

@@ -55,9 +55,11 @@ async def test_unknown_and_unshared_ids_are_404(sandbox: Sandbox) -> None:
             resp = await get(http, sandbox, path)
             assert resp.status_code == 404, path
             shapes.error(resp.json(), 404, "object_not_found")
-        # A page id is not a database id, and vice versa.
+        # A page id is not a database id, and vice versa; Notion says which a database is.
         db = manifest["databases"][0]["id"]
-        assert (await get(http, sandbox, f"pages/{db}")).status_code == 404
+        resp = await get(http, sandbox, f"pages/{db}")
+        shapes.error(resp.json(), 400, "validation_error")
+        assert "is a database, not a page" in resp.json()["message"]
         shared = manifest_page(manifest, shared=True)["id"]
         assert (await get(http, sandbox, f"databases/{shared}")).status_code == 404
 

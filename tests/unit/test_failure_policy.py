@@ -10,11 +10,13 @@ from notion_sync.core.errors import (
     InvalidRequest,
     NotFound,
     NotionUnavailable,
+    NotionUnreachable,
     Unauthorized,
 )
 from notion_sync.core.records import DocumentDone, ExportFailed, FetchTask, Outcome, TaskKind
 from notion_sync.streams.failure_policy import (
     Handling,
+    RootUnreadable,
     on_error,
     on_failed_export,
     on_unknown_token,
@@ -95,3 +97,22 @@ def test_a_token_this_worker_cannot_resolve_fails_the_export() -> None:
     assert on_unknown_token(task(TaskKind.USERS), error, 7) == failed(
         "no token named 'x'", "unknown_token_ref"
     )
+
+
+@pytest.mark.parametrize("stopping", [False, True])
+def test_a_notion_unreachable_for_too_long_fails_the_export(stopping: bool) -> None:
+    error = NotionUnreachable("Notion failed every request for 120 s", code="notion_unreachable")
+    for kind in (TaskKind.PAGE, TaskKind.DATA_SOURCE, TaskKind.SEARCH):
+        handling = on_error(task(kind), error, stopping=stopping, now=7)
+        assert handling == Handling(failed(str(error), "notion_unreachable"))
+
+
+def test_a_root_that_cannot_be_read_fails_the_export_naming_it_and_the_fix() -> None:
+    missing = RootUnreadable("r-1", NotFound("Notion answered 404 object_not_found"))
+    handling = on_error(task(TaskKind.PAGE), missing, stopping=False, now=7)
+    assert handling == Handling(failed(str(missing), "root_not_found"))
+    assert "r-1" in str(missing) and "share" in str(missing) and "404" in str(missing)
+    refused = RootUnreadable("r-2", Forbidden("Notion answered 403 restricted_resource"))
+    handling = on_error(task(TaskKind.PAGE), refused, stopping=False, now=7)
+    assert handling == Handling(failed(str(refused), "root_forbidden"))
+    assert "r-2" in str(refused) and "403 restricted_resource" in str(refused)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from notion_sync.core.records import (
+    DocumentKind,
     DocumentsScheduled,
     ExportFailed,
     ExportRequested,
@@ -13,7 +14,7 @@ from notion_sync.core.records import (
     TaskKind,
 )
 from notion_sync.kafka.codec import decode, encode_event
-from notion_sync.streams.tasks import FirstSteps, fetch_task, initial_plan
+from notion_sync.streams.tasks import FirstSteps, child_task, fetch_task, initial_plan
 
 ROOT = "1f2e3d4c5b6a79880011223344556677"
 ROOT_ID = "1f2e3d4c-5b6a-7988-0011-223344556677"
@@ -57,11 +58,22 @@ def test_an_export_of_roots_owes_them_and_has_nothing_left_to_plan() -> None:
         export_id="e",
         documents=[ScheduledDocument("users", "users"), ScheduledDocument(ROOT_ID, "page")],
     )
+    # A root is owed as a page; its task, marked a root, finds out what it is.
     assert [(t.kind, t.object_id, t.mode) for t in steps.tasks] == [
         (TaskKind.USERS, "users", "roots"),
-        (TaskKind.PAGE, ROOT_ID, "roots"),
+        (TaskKind.PAGE, ROOT_ID, "root"),
     ]
     assert steps.then == [PlanningCompleted(export_id="e", search_pages=0)]
+
+
+def test_what_a_root_finds_is_not_a_root_itself() -> None:
+    root = initial_plan(request(ROOT), [], now=5).tasks[1]
+    child = child_task(root, DocumentKind.PAGE, "c", None)
+    assert (root.mode, child.mode, fetch_task(child, TaskKind.PAGE, "g").mode) == (
+        "root",
+        "roots",
+        "roots",
+    )
 
 
 def test_a_bad_request_is_refused_with_every_problem_and_nothing_else() -> None:
