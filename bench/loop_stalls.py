@@ -33,6 +33,7 @@ from bench.common import (
     subject_python,
     workdir,
 )
+from notion_sync.store.documents import STATE_DIR
 
 _STALL = re.compile(r"the event loop stalled for (\d+) ms \((\d+) ms on the CPU\)")
 _SAMPLE = re.compile(r'^(notion_sync_event_loop_\w+?)(?:\{le="([^"]+)"\})? (\S+)$', re.MULTILINE)
@@ -133,7 +134,9 @@ def bench_loop_stalls(pages: int, *, keep_log: Path | None = None) -> dict[str, 
                 timeout=60,
             )
         manifest = json.loads((out / "manifest.json").read_text()) if rc == 0 else {}
-        text = log_path.read_text(errors="replace")
+        run_text = log_path.read_text(errors="replace")
+        worker_log = out / STATE_DIR / "worker.log"  # where `run` puts the worker's log
+        text = run_text + (worker_log.read_text(errors="replace") if worker_log.exists() else "")
     if keep_log is not None:
         keep_log.write_text(text)
     return {
@@ -145,7 +148,7 @@ def bench_loop_stalls(pages: int, *, keep_log: Path | None = None) -> dict[str, 
         "stalls_over_100ms": [
             {"ms": int(ms), "cpu_ms": int(cpu)} for ms, cpu in _STALL.findall(text)
         ],
-        "log_tail": "" if rc == 0 else text[-800:],
+        "log_tail": "" if rc == 0 else run_text[-800:],
     }
 
 

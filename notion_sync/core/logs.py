@@ -30,6 +30,8 @@ __all__ = [
 ]
 
 LogFormat = Literal["text", "json"]
+#: Libraries whose INFO lines are per request or per connection: WARNING and up only.
+QUIET_LIBRARIES = ("httpx", "httpcore")
 #: The export the running task works for; set by the agents, read by every log line.
 current_export: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "current_export", default=None
@@ -153,4 +155,7 @@ def logging_config(level: str, fmt: LogFormat, secrets: Iterable[str] = ()) -> d
             }
         },
         "root": {"level": level.upper(), "handlers": ["default"]},
+        # One line per HTTP request would be most of a worker's log (and its loop's time);
+        # the gateway reports failures itself and counts requests in metrics.
+        "loggers": {name: {"level": "WARNING"} for name in QUIET_LIBRARIES},
     }

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.loop_stalls import bench_loop_stalls
 from bench.peers import bench_peers, install_peers
 from bench.ratelimit import bench_ratelimit
 from bench.replay import bench_replay
@@ -38,6 +39,15 @@ def test_ratelimit_smoke() -> None:
     assert {"t", "rps", "rate_limited"} <= set(res["run"]["rps_series"])
     for key in ("utilisation", "wall_ratio", "startup_s"):
         assert isinstance(f[key], float | int) and not math.isnan(f[key])
+
+
+def test_loop_stalls_smoke() -> None:
+    res = bench_loop_stalls(PAGES)
+    assert res["exit_code"] == 0, res["log_tail"]
+    assert res["pages_exported"] > 0
+    assert res["wake_ups"] > 0 and res["buckets"]["+Inf"] == res["wake_ups"]
+    assert res["longest_stall_ms"] >= 0
+    assert len(res["stalls_over_100ms"]) <= res["wake_ups"]
 
 
 def test_scale_smoke() -> None:

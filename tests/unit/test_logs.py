@@ -55,3 +55,12 @@ def test_text_format_tags_the_export() -> None:
     finally:
         current_export.reset(reset)
     assert "[export exp-9] done" in stream.getvalue()
+
+
+def test_the_worker_logs_no_line_per_http_request() -> None:
+    from notion_sync.core.logs import logging_config
+
+    config = logging_config("INFO", "text")
+    assert config["root"]["level"] == "INFO"
+    assert config["loggers"]["httpx"] == {"level": "WARNING"}
+    assert config["loggers"]["httpcore"] == {"level": "WARNING"}
