@@ -79,9 +79,11 @@ class SandboxProc:
     seed: int = SEED
     proc: subprocess.Popen[bytes] | None = None
     base_url: str = ""
+    startup_s: float = math.nan
 
     def start(self) -> SandboxProc:
         rate = "0" if math.isinf(self.rate) else str(self.rate)
+        started = time.monotonic()
         cmd = [
             python(),
             "-m",
@@ -113,6 +115,7 @@ class SandboxProc:
             self.stop()
             raise RuntimeError(f"sandbox did not start (first line {line!r})")
         self.base_url = line
+        self.startup_s = round(time.monotonic() - started, 2)
         return self
 
     def stop(self) -> None:

@@ -14,25 +14,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import socket
-import subprocess
 import threading
-import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench.common import (
-    HIGH_BURST,
-    HIGH_RATE,
-    TOKEN,
-    exit_on_sigterm,
-    sandbox,
-    subject_python,
-    workdir,
-)
+from bench.common import HIGH_BURST, HIGH_RATE, exit_on_sigterm, sandbox, workdir
+from bench.nsrun import run_notion_sync
 from notion_sync.store.documents import STATE_DIR
 
 _STALL = re.compile(r"the event loop stalled for (\d+) ms \((\d+) ms on the CPU\)")
@@ -44,23 +34,6 @@ def _free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-def _env(state_dir: Path, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NOTION_SYNC_")}
-    env.update(
-        {
-            "NOTION_SYNC_TOKEN_SANDBOX": TOKEN,
-            "NOTION_SYNC_STATE_DIR": str(state_dir),
-            "NOTION_SYNC_NOTION__RATE": str(HIGH_RATE),
-            "NOTION_SYNC_NOTION__BURST": str(HIGH_BURST),
-            "NOTION_SYNC_NOTION__CONCURRENCY": "16",
-            "NOTION_SYNC_NOTION__TASK_CONCURRENCY": "32",
-            "NOTION_SYNC_WORKER__WEB_PORT": str(port),
-            "NOTION_SYNC_WORKER__STATE_DIR": str(state_dir / "worker"),
-        }
-    )
-    return env
 
 
 def parse_metrics(text: str) -> dict[str, Any]:
@@ -95,60 +68,43 @@ class _Scraper(threading.Thread):
 
 
 def bench_loop_stalls(pages: int, *, keep_log: Path | None = None) -> dict[str, Any]:
+    port = _free_port()
+    scraper = _Scraper(port)
     with sandbox(pages, rate=HIGH_RATE, burst=HIGH_BURST) as sb, workdir("stalls") as work:
-        state_dir, out = work / "state", work / "out"
-        env = _env(state_dir, _free_port())
-        scraper = _Scraper(int(env["NOTION_SYNC_WORKER__WEB_PORT"]))
-        log_path = work / "run.log"
-        cmd = [
-            subject_python(),
-            "-m",
-            "notion_sync",
-            "run",
-            "--notion-url",
-            sb.base_url,
-            "--token-ref",
-            "sandbox",
-            "--out",
-            str(out),
-            "--format",
-            "markdown",
-            "--timeout",
-            "900",
-        ]
+
+        def logs(_env: dict[str, str], out: Path) -> str:
+            worker_log = out / STATE_DIR / "worker.log"  # where `run` puts the worker's log
+            worker = worker_log.read_text(errors="replace") if worker_log.exists() else ""
+            return (work / "run.log").read_text(errors="replace") + worker
+
         scraper.start()
         try:
-            with log_path.open("wb") as log:
-                t0 = time.monotonic()
-                rc = subprocess.run(
-                    cmd, env=env, cwd=work, stdout=log, stderr=subprocess.STDOUT, check=False
-                ).returncode
-                wall = time.monotonic() - t0
+            run = run_notion_sync(
+                sb,
+                work,
+                rate=HIGH_RATE,
+                burst=HIGH_BURST,
+                concurrency=16,
+                task_concurrency=32,
+                timeout=900,
+                web_port=port,
+                after=logs,
+            )
         finally:
             scraper.done.set()
-            subprocess.run(
-                [subject_python(), "-m", "notion_sync", "broker", "stop"],
-                env=env,
-                cwd=work,
-                capture_output=True,
-                timeout=60,
-            )
-        manifest = json.loads((out / "manifest.json").read_text()) if rc == 0 else {}
-        run_text = log_path.read_text(errors="replace")
-        worker_log = out / STATE_DIR / "worker.log"  # where `run` puts the worker's log
-        text = run_text + (worker_log.read_text(errors="replace") if worker_log.exists() else "")
+    text = run["after"] if isinstance(run["after"], str) else ""
     if keep_log is not None:
         keep_log.write_text(text)
     return {
         "pages": pages,
-        "exit_code": rc,
-        "wall_s": round(wall, 1),
-        "pages_exported": manifest.get("counts", {}).get("documents", {}).get("page"),
+        "exit_code": run["exit_code"],
+        "wall_s": round(run["wall_s"], 1),
+        "pages_exported": run["pages_exported"],
         **parse_metrics(scraper.last),
         "stalls_over_100ms": [
             {"ms": int(ms), "cpu_ms": int(cpu)} for ms, cpu in _STALL.findall(text)
         ],
-        "log_tail": "" if rc == 0 else run_text[-800:],
+        "log_tail": run["log_tail"],
     }
 
 

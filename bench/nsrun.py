@@ -24,7 +24,7 @@ from bench.common import (
 
 
 def _env(
-    state_dir: Path, rate: float, burst: int, concurrency: int, task_concurrency: int
+    state_dir: Path, rate: float, burst: int, concurrency: int, task_concurrency: int, port: int
 ) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NOTION_SYNC_")}
     env.update(
@@ -35,7 +35,8 @@ def _env(
             "NOTION_SYNC_NOTION__BURST": str(burst),
             "NOTION_SYNC_NOTION__CONCURRENCY": str(concurrency),
             "NOTION_SYNC_NOTION__TASK_CONCURRENCY": str(task_concurrency),
-            "NOTION_SYNC_WORKER__WEB_PORT": "0",  # other workers may hold 6066 on this machine
+            # 0 picks a free port: other workers may hold 6066 on this machine.
+            "NOTION_SYNC_WORKER__WEB_PORT": str(port),
             "NOTION_SYNC_WORKER__STATE_DIR": str(state_dir / "worker"),
         }
     )
@@ -66,15 +67,17 @@ def run_notion_sync(
     task_concurrency: int = 16,
     formats: str = "markdown",
     timeout: float = 3600,
+    web_port: int = 0,
     after: Callable[[dict[str, str], Path], Any] | None = None,
 ) -> dict[str, Any]:
     """One export of ``sb`` by ``notion-sync run`` into ``work/out``, measured from outside.
 
     ``after(env, out)`` runs once the export is done, while its embedded broker is still up
     (the replay benchmark reads the retained topics there); its result is ``["after"]``.
+    ``web_port`` fixes the worker's web port for a benchmark that scrapes its ``/metrics``.
     """
     state_dir, out = work / "state", work / "out"
-    env = _env(state_dir, rate, burst, concurrency, task_concurrency)
+    env = _env(state_dir, rate, burst, concurrency, task_concurrency, web_port)
     sb.reset_stats()
     cmd = [
         subject_python(),

@@ -147,8 +147,8 @@ def render_markdown(res: dict[str, Any]) -> str:
             "",
             "| pages | wall s | start-up s | ms/page | ms/page after start-up | requests"
             " ÷ minimum | peak RSS run / worker / render / broker (MB) | RSS ≤ "
-            f"{t['peak_rss_mb_max']:g} MB | failures | machine load |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            f"{t['peak_rss_mb_max']:g} MB | failures | machine load | sandbox start-up s |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for r in sc["runs"]:
             f = r["figures"]
@@ -159,7 +159,8 @@ def render_markdown(res: dict[str, Any]) -> str:
                 f"{rss.get('run')} / {rss.get('worker')} / {rss.get('render', '—')} / "
                 f"{rss.get('broker')} | "
                 f"{_ok(f['peak_rss_mb_max'], t['peak_rss_mb_max'], at_most=True)} | "
-                f"{f['failures']} | {_load_line(r['run']['load'])} |"
+                f"{f['failures']} | {_load_line(r['run']['load'])} | "
+                f"{r['sandbox'].get('startup_s', '—')} |"
             )
         lines.append("")
         s = sc["summary"]

@@ -55,7 +55,7 @@ def bench_scale_one(
             after=after if replay else None,
         )
         manifest = sb.manifest() if with_minimum else None
-        sandbox_cfg = sb.config()
+        sandbox_cfg = {**sb.config(), "startup_s": sb.startup_s}
     result: dict[str, Any] = {"pages": pages, "sandbox": sandbox_cfg, "run": run}
     exported = max(1, run["pages_exported"])
     notion_sync_rss = {k: v for k, v in run["peak_rss_mb"].items() if not k.startswith("sandbox")}

@@ -25,6 +25,8 @@ __all__ = [
     "formats_option",
     "json_option",
     "log_level_option",
+    "markdown_options",
+    "markdown_overrides",
     "notion_url_option",
     "out_option",
     "quiet_option",
@@ -132,6 +134,28 @@ def content_options(func: F) -> F:
         "--download-external", is_flag=True, help="Also download externally hosted files."
     )(func)
     return click.option("--no-comments", is_flag=True, help="Do not fetch comments.")(func)
+
+
+def markdown_options(func: F) -> F:
+    """The markdown format's settings (``markdown.*``) for this command's renders."""
+    func = click.option(
+        "--title-heading/--no-title-heading",
+        default=None,
+        help="Markdown: also write each title as a `# Title` line (markdown.title_heading).",
+    )(func)
+    return click.option(
+        "--front-matter",
+        type=click.Choice(["flat", "nested"]),
+        default=None,
+        help="Markdown: properties as top-level front matter keys or under `properties:` "
+        "(markdown.front_matter).",
+    )(func)
+
+
+def markdown_overrides(front_matter: str | None, title_heading: bool | None) -> dict[str, Any]:
+    """The ``markdown`` settings the options gave (none: the configuration's)."""
+    given = {"front_matter": front_matter, "title_heading": title_heading}
+    return {key: value for key, value in given.items() if value is not None}
 
 
 def json_option(func: F) -> F:

@@ -150,6 +150,8 @@ def _type(info: mi.Type) -> str:
         return f"string matching `{info.pattern}`" if info.pattern else "string"
     if isinstance(info, mi.LiteralType):
         return " or ".join(f"`{value}`" for value in info.values)
+    if isinstance(info, mi.BoolType):
+        return "`true` or `false`"
     if isinstance(info, mi.DictType):
         return f"map: {_type(info.key_type)} → {_type(info.value_type)}"
     if isinstance(info, mi.UnionType):

@@ -14,7 +14,15 @@ from pathlib import Path
 import click
 
 from notion_sync.cli.common import CliContext, fail, resolve_broker
-from notion_sync.cli.options import broker_option, formats_option, log_level_option, out_option
+from notion_sync.cli.options import (
+    broker_option,
+    formats_option,
+    log_level_option,
+    markdown_options,
+    markdown_overrides,
+    out_option,
+)
+from notion_sync.core.config import MarkdownSettings
 from notion_sync.core.errors import BrokerError, NotionSyncError
 from notion_sync.kafka.topics import TopicNames
 from notion_sync.sinks.replay import (
@@ -42,6 +50,7 @@ def _from_topic(
     formats: list[str],
     out_dir: Path,
     timeout: float,
+    markdown: MarkdownSettings,
 ) -> ReplayResult:
     store_root = out_dir / STATE_DIR
     store = DocumentStore(store_root)
@@ -51,7 +60,14 @@ def _from_topic(
     result.files_linked, result.files_missing = link_files(store, original, files, store.ids())
     result.detail = {"topic": names.entities, "broker": bootstrap}
     return render_replay(
-        store, files, formats, out_dir, result, export=export, only=export.included()
+        store,
+        files,
+        formats,
+        out_dir,
+        result,
+        export=export,
+        only=export.included(),
+        markdown=markdown,
     )
 
 
@@ -75,6 +91,7 @@ def _from_topic(
     show_default=True,
     help="Give up reading the topics after SECONDS.",
 )
+@markdown_options
 @log_level_option
 @click.pass_obj
 def replay(
@@ -87,13 +104,18 @@ def replay(
     out_dir: Path,
     from_dir: Path | None,
     timeout: float,
+    front_matter: str | None,
+    title_heading: bool | None,
 ) -> None:
     """Re-render an export from the retained topics (else its store on disk); no Notion requests."""
     if (export_id is None) == (not latest):
         raise click.UsageError("give exactly one of --export-id ID and --latest")
     wanted = formats
     try:
-        settings = ctx.settings(kafka={"broker": broker} if broker else {})
+        settings = ctx.settings(
+            kafka={"broker": broker} if broker else {},
+            markdown=markdown_overrides(front_matter, title_heading),
+        )
     except NotionSyncError as exc:
         raise fail(exc) from exc
     names = TopicNames(settings.kafka.topic_prefix)
@@ -111,7 +133,9 @@ def replay(
         try:
             exports = read_exports(bootstrap, names.events, timeout=min(timeout, 10.0))
             export = choose_export(exports, export_id=export_id, token_ref=token_ref)
-            result = _from_topic(bootstrap, names, export, exports, wanted, out_dir, timeout)
+            result = _from_topic(
+                bootstrap, names, export, exports, wanted, out_dir, timeout, settings.markdown
+            )
         except (BrokerError, TopicIncomplete) as exc:
             reason = str(exc)
         except NotionSyncError as exc:
@@ -125,7 +149,12 @@ def replay(
             )
         try:
             result = replay_from_disk(
-                original, wanted, out_dir, export=export, reason=reason or "topics unavailable"
+                original,
+                wanted,
+                out_dir,
+                export=export,
+                reason=reason or "topics unavailable",
+                markdown=settings.markdown,
             )
         except NotionSyncError as exc:
             raise fail(exc) from exc

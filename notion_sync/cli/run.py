@@ -35,6 +35,8 @@ from notion_sync.cli.options import (
     formats_option,
     json_option,
     log_level_option,
+    markdown_options,
+    markdown_overrides,
     notion_url_option,
     out_option,
     quiet_option,
@@ -273,6 +275,7 @@ def run_export(
 @roots_option
 @token_ref_option
 @content_options
+@markdown_options
 @click.option(
     "--timeout",
     type=float,
@@ -293,6 +296,8 @@ def run(
     token_ref: str,
     no_comments: bool,
     download_external: bool,
+    front_matter: str | None,
+    title_heading: bool | None,
     timeout: float | None,
     quiet: bool,
     as_json: bool,
@@ -307,6 +312,7 @@ def run(
         settings = ctx.settings(
             kafka={"broker": broker} if broker else {},
             notion={"base_url": notion_url} if notion_url else {},
+            markdown=markdown_overrides(front_matter, title_heading),
         )
         prepare_out_dir(out_dir)
         request = build_request(
@@ -321,7 +327,11 @@ def run(
         # token, or a Notion out of reach, is known now, before anything is published.
         who_am_i(settings, token_ref)
         resolved = resolve_broker(settings)
-        env = {"NOTION_SYNC_NOTION__BASE_URL": settings.notion.base_url}
+        env = {
+            "NOTION_SYNC_NOTION__BASE_URL": settings.notion.base_url,
+            "NOTION_SYNC_MARKDOWN__FRONT_MATTER": settings.markdown.front_matter,
+            "NOTION_SYNC_MARKDOWN__TITLE_HEADING": str(settings.markdown.title_heading).lower(),
+        }
         view = run_export(
             settings,
             resolved,

@@ -26,6 +26,7 @@ from notion_sync.core.errors import ConfigError
 __all__ = [
     "DEFAULT_TOKEN_REF",
     "KafkaSettings",
+    "MarkdownSettings",
     "NotionSettings",
     "Secret",
     "Settings",
@@ -175,12 +176,32 @@ class WorkerSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
     ] = 30.0
 
 
+class MarkdownSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """How the ``markdown`` format writes a page (docs/architecture.md says why the defaults)."""
+
+    front_matter: Annotated[
+        Literal["flat", "nested"],
+        _about(
+            "`flat`: properties as top-level front matter keys (Obsidian, Hugo, Jekyll); "
+            "`nested`: under `properties:`"
+        ),
+    ] = "flat"
+    title_heading: Annotated[
+        bool,
+        _about(
+            "also write the title as a `# Title` line; off: only the front matter's `title`, "
+            "which site themes print themselves"
+        ),
+    ] = False
+
+
 class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Everything a command needs; frozen so nothing changes it behind a worker's back."""
 
     kafka: KafkaSettings = msgspec.field(default_factory=KafkaSettings)
     notion: NotionSettings = msgspec.field(default_factory=NotionSettings)
     worker: WorkerSettings = msgspec.field(default_factory=WorkerSettings)
+    markdown: MarkdownSettings = msgspec.field(default_factory=MarkdownSettings)
 
     def as_dict(self, *, plaintext_secrets: bool = False) -> dict[str, Any]:
         """The effective settings; tokens redacted unless asked for."""
@@ -304,7 +325,7 @@ def load_settings(
         except yaml.YAMLError as exc:
             raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
         if loaded is not None and not isinstance(loaded, dict):
-            raise ConfigError(f"{path} must hold a mapping (kafka:, notion:, worker:)")
+            raise ConfigError(f"{path} must hold a mapping (kafka:, notion:, worker:, markdown:)")
         file_data = loaded or {}
     elif config_file is not None:
         raise ConfigError(f"config file {config_file} does not exist")

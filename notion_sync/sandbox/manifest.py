@@ -206,10 +206,11 @@ def minimum_requests(manifest: JSON) -> dict[str, int]:
     (child_page / child_database blocks excluded: those are pages and databases of their
     own; a synced reference counts, since it lists its original's children); one comment
     list per page (paginated); the property item pages of truncated properties; one query
-    per page of rows of each data source (at least one); and ``GET /v1/pages/{id}`` only
-    for shared pages search does not return, plus the one attempt (answered 404) per
-    unshared page that a shared page shows as a child_page block. No
-    ``GET /v1/databases/{id}``.
+    per page of rows of each data source (at least one); one ``GET /v1/databases/{id}`` per
+    database with a shared data source, whose object (title, description, icon, its data
+    sources) search never serves and an export keeps with each of its data sources; and
+    ``GET /v1/pages/{id}`` only for shared pages search does not return, plus the one
+    attempt (answered 404) per unshared page that a shared page shows as a child_page block.
     """
     shared = [p for p in manifest["pages"] if p["shared"]]
     shared_ids = {p["id"] for p in shared}
@@ -230,6 +231,9 @@ def minimum_requests(manifest: JSON) -> dict[str, int]:
         ),
         "POST /v1/data_sources/{id}/query": sum(
             _pages_of(len(d["row_ids"])) for d in manifest["data_sources"] if d["shared"]
+        ),
+        "GET /v1/databases/{id}": len(
+            {d["database_id"] for d in manifest["data_sources"] if d["shared"]}
         ),
         "GET /v1/pages/{id}": sum(1 for p in shared if not p["in_search"])
         + sum(

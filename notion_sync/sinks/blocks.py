@@ -14,6 +14,7 @@ from typing import Any
 
 __all__ = [
     "KNOWN_BLOCKS",
+    "OMITTED_BLOCKS",
     "Heading",
     "anchor_slugs",
     "as_map",
@@ -21,8 +22,10 @@ __all__ = [
     "code_language",
     "headings",
     "payload",
+    "real_type",
     "rich_text_of",
     "table_grid",
+    "type_name",
 ]
 
 KNOWN_BLOCKS = frozenset(
@@ -80,6 +83,16 @@ def payload(block: Mapping[str, Any]) -> Mapping[str, Any]:
     kind = block.get("type")
     body = block.get(kind) if isinstance(kind, str) else None
     return body if isinstance(body, Mapping) else {}
+
+
+def real_type(block: Mapping[str, Any]) -> str:
+    """What a block is: an ``unsupported`` block may name its type in ``block_type``."""
+    kind = block.get("type")
+    if kind == "unsupported":
+        named = payload(block).get("block_type")
+        if isinstance(named, str) and named:
+            return named
+    return kind if isinstance(kind, str) and kind else "missing"
 
 
 def children(block: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -156,3 +169,19 @@ def code_language(language: object) -> str:
     name = language.strip().lower()
     name = _LANGUAGES.get(name, name)
     return re.sub(r"[^a-z0-9_+#.\-]", "-", name).strip("-")
+
+
+#: Block types Notion's own exports leave out: they do something, they show nothing.
+OMITTED_BLOCKS = frozenset({"button"})
+_TYPE_NAMES = {
+    "ai_block": "AI block",
+    "meeting_notes": "AI meeting notes",
+    "transcription": "Transcription",
+    "unsupported": "Unsupported block",
+}
+
+
+def type_name(kind: str) -> str:
+    """A block type as people call it (``ai_block`` → "AI block")."""
+    name = _TYPE_NAMES.get(kind, kind.replace("_", " "))
+    return name[:1].upper() + name[1:]

@@ -33,6 +33,11 @@ class RenderContext:
     :param users: user id → display name, from the export's users document.
     :param stats: counts of unknown block / property / mention types, keyed
         ``"block:<type>"``, ``"property:<type>"``, ``"mention:<type>"``.
+    :param formats: the formats this render writes, so a format may point into another's
+        tree (a CSV row at its Markdown page) only where that tree exists.
+    :param number_formats: property id → ``number.format`` of the data source a row page
+        belongs to (its own property values do not carry it), so the page shows its
+        numbers as the data source's table does.
     """
 
     layout: Layout
@@ -41,6 +46,8 @@ class RenderContext:
     files: Mapping[str, PurePosixPath] = field(default_factory=dict)
     users: Mapping[str, str] = field(default_factory=dict)
     stats: Counter[str] = field(default_factory=Counter)
+    formats: frozenset[str] = frozenset()
+    number_formats: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def path(self) -> PurePosixPath:

@@ -8,9 +8,10 @@ is the per-document step on its own, for a caller that already holds a
 
 Writes are atomic and happen only when the bytes differ, so a rerun over an
 unchanged store touches nothing and two runs give byte-identical trees. Nothing
-is ever deleted. Files are hard links to the content-addressed blobs (copies
-where the file system refuses links); note that editing a hard-linked copy in
-place edits the blob too.
+is ever deleted. Downloaded files are copies of the content-addressed blobs
+(reflinks where the file system can). Every file gets the mode ``open()`` would
+give it under the umask (:data:`~notion_sync.store.atomic.FILE_MODE`), so a web
+server can serve the trees.
 """
 
 from __future__ import annotations
@@ -25,12 +26,16 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
+from notion_sync.core.config import MarkdownSettings
 from notion_sync.sinks.context import RenderContext
 from notion_sync.sinks.formats import Renderer, get_renderer
 from notion_sync.sinks.html import INDEX, STYLESHEET, render_index, stylesheet
 from notion_sync.sinks.layout import Layout, build_layout
+from notion_sync.sinks.md_index import INDEX_MD, render_index_md
 from notion_sync.sinks.names import norm_id
-from notion_sync.store.atomic import atomic_write, atomic_writer
+from notion_sync.sinks.number_formats import NumberFormats
+from notion_sync.sinks.readme import README, export_readme
+from notion_sync.store.atomic import FILE_MODE, atomic_write, atomic_writer
 from notion_sync.store.document import USERS_DOCUMENT_ID, Document, IndexEntry
 from notion_sync.store.documents import DocumentStore, StoredRows
 from notion_sync.store.files import FileStore
@@ -136,6 +141,7 @@ def _place_file(blob: Path, dest: Path) -> bool:
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
     tmp = Path(tmp_name)
     try:
+        os.fchmod(fd, FILE_MODE)
         with blob.open("rb") as source, os.fdopen(fd, "wb") as target:
             _clone_or_copy(source, target)
         os.replace(tmp, dest)
@@ -193,9 +199,13 @@ def render_document(
     out_dir: Path,
     *,
     users: Mapping[str, str] | None = None,
+    number_formats: Mapping[str, str] | None = None,
     report: RenderReport | None = None,
 ) -> RenderReport:
     """Render one document into every given format's tree and place its files.
+
+    ``number_formats`` are a row page's data source's (see
+    :class:`~notion_sync.sinks.number_formats.NumberFormats`).
 
     ``layout`` must contain the document (build it with
     :func:`notion_sync.sinks.layout.build_layout` over the export's entries). Failures are
@@ -205,6 +215,7 @@ def render_document(
     doc_id = str(doc.get("id") or "")
     kind = doc.get("kind")
     seen: Counter[str] = Counter()  # per document, the most any one format saw
+    formats = frozenset(renderer.name for renderer in renderers)
     for renderer in renderers:
         if kind not in renderer.kinds:
             continue
@@ -215,7 +226,15 @@ def render_document(
                 ctx = RenderContext(layout, doc_id, renderer.file_extension)
             else:
                 placed = layout.place_files(doc_id, _blobs(doc, files, report))
-                ctx = RenderContext(layout, doc_id, renderer.file_extension, placed, users or {})
+                ctx = RenderContext(
+                    layout,
+                    doc_id,
+                    renderer.file_extension,
+                    placed,
+                    users or {},
+                    formats=formats,
+                    number_formats=number_formats or {},
+                )
                 target = ctx.path
                 for url, rel in sorted(placed.items(), key=lambda kv: str(kv[1])):
                     blob = files.path_for(doc["files"][url]["sha256"])
@@ -267,8 +286,10 @@ def render_export(
     workspace_name: str = "Notion",
     only: Container[str] | None = None,
     scratch_dir: Path | None = None,
+    markdown: MarkdownSettings | None = None,
 ) -> RenderReport:
-    """Render every document of ``store`` (or those in ``only``) into ``out_dir/<format>/``.
+    """Render every document of ``store`` (or those in ``only``) into ``out_dir/<format>/``,
+    and the export's ``README.md``.
 
     :param formats: format names (see :func:`notion_sync.sinks.formats.get_renderer`); unknown
         names raise before anything is written.
@@ -277,8 +298,10 @@ def render_export(
         render child's is kept on disk.
     :param scratch_dir: where the layout's file goes (SQLite's temporary directory
         if None).
+    :param markdown: how the markdown format writes pages (the defaults if None).
     """
-    renderers = [get_renderer(name) for name in dict.fromkeys(formats)]
+    markdown = markdown or MarkdownSettings()
+    renderers = [get_renderer(name, markdown=markdown) for name in dict.fromkeys(formats)]
 
     def included() -> Iterator[IndexEntry]:
         for e in store.entries():
@@ -288,7 +311,7 @@ def render_export(
     users_doc = store.get(USERS_DOCUMENT_ID) if store.entry(USERS_DOCUMENT_ID) else None
     users = user_names(users_doc)
     report = RenderReport()
-    with build_layout(included(), scratch_dir) as layout:
+    with build_layout(included(), scratch_dir) as layout, NumberFormats(store, scratch_dir) as nf:
         for entry in included():
             kind = entry["kind"]
             doc = (
@@ -303,10 +326,26 @@ def render_export(
                     "document listed in the index but missing from the store"
                 )
                 continue
-            render_document(doc, layout, renderers, files, out_dir, users=users, report=report)
+            numbers = nf.of_page(doc) if kind == "page" else None
+            render_document(
+                doc,
+                layout,
+                renderers,
+                files,
+                out_dir,
+                users=users,
+                number_formats=numbers,
+                report=report,
+            )
         if any(r.name == "html" for r in renderers):
             html_root = out_dir / "html"
             index = write_pieces_if_changed(html_root / INDEX, render_index(layout, workspace_name))
             report.changed["html"] += index
             report.changed["html"] += write_if_changed(html_root / STYLESHEET, stylesheet())
+        if any(r.name == "markdown" for r in renderers):
+            md_index = render_index_md(layout, workspace_name, markdown)
+            report.changed["markdown"] += write_pieces_if_changed(
+                out_dir / "markdown" / INDEX_MD, md_index
+            )
+    write_if_changed(out_dir / README, export_readme([r.name for r in renderers]))
     return report

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol, runtime_checkable
 
+from notion_sync.core.config import MarkdownSettings
 from notion_sync.core.errors import ConfigError
 from notion_sync.sinks.context import RenderContext
 from notion_sync.sinks.csv_format import CsvRenderer
@@ -52,10 +53,11 @@ class UnknownFormatError(ConfigError, ValueError):
     """A format name no renderer answers to (a configuration error, exit code 2)."""
 
 
-def get_renderer(name: str) -> Renderer:
-    """The renderer for a format name (``json``, ``markdown``, ``html``, ``csv``)."""
-    try:
-        return FORMATS[name.strip().lower()]
-    except KeyError:
+def get_renderer(name: str, *, markdown: MarkdownSettings | None = None) -> Renderer:
+    """The renderer for a format name (``json``, ``markdown``, ``html``, ``csv``);
+    ``markdown``: the markdown format's settings, if not the defaults."""
+    key = name.strip().lower()
+    if key not in FORMATS:
         allowed = ", ".join(sorted(FORMATS))
-        raise UnknownFormatError(f"unknown format {name!r}; choose one of: {allowed}") from None
+        raise UnknownFormatError(f"unknown format {name!r}; choose one of: {allowed}")
+    return MarkdownRenderer(markdown) if key == "markdown" and markdown else FORMATS[key]

@@ -8,7 +8,10 @@ from Notion goes through :func:`notion_sync.sinks.html_inline.text`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
+from functools import partial
+from html import unescape
 from importlib import resources
 from pathlib import PurePosixPath
 from typing import Any
@@ -18,7 +21,8 @@ from notion_sync.sinks.context import RenderContext
 from notion_sync.sinks.dates import format_datetime
 from notion_sync.sinks.html_blocks import HtmlBlocks
 from notion_sync.sinks.html_inline import attr, render_spans_html, text
-from notion_sync.sinks.layout import Layout
+from notion_sync.sinks.html_math import equation_html
+from notion_sync.sinks.layout import Layout, TreeItem
 from notion_sync.sinks.names import norm_id
 from notion_sync.sinks.pages import (
     data_source_schema,
@@ -96,9 +100,28 @@ def _header(obj: Mapping[str, Any], title_rt: list[Any], ctx: RenderContext) -> 
         parts.append(f'<div class="page-icon" aria-hidden="true">{text(mark[1])}</div>')
     elif mark:
         parts.append(f'<img class="page-icon" src="{attr(mark[1])}" alt="">')
-    title = render_spans_html(spans(title_rt, ctx)) or "Untitled"
+    title = _rich(title_rt, ctx) or "Untitled"
     parts.append(f'<h1 class="page-title">{title}</h1>')
     return "\n".join(parts)
+
+
+def _rich(rich_text: object, ctx: RenderContext) -> str:
+    """Rich text as inline HTML, its equations as MathML."""
+    items = rich_text if isinstance(rich_text, list) else []
+    return render_spans_html(spans(items, ctx), partial(equation_html, ctx=ctx))
+
+
+_TAG = re.compile(r"<[^>]*>")
+#: Text this short fits the narrowest column (142 px inside its padding) even in
+#: full-width characters, so it is never cut and needs no tooltip.
+_NEVER_CUT = 8
+
+
+def _cell(tag: str, inner: str, extra: str = "") -> str:
+    """A table cell the stylesheet keeps to one line, with its full text as a tooltip."""
+    shown = unescape(_TAG.sub("", inner))
+    tip = f' title="{attr(shown)}"' if len(shown.strip()) > _NEVER_CUT else ""
+    return f"<{tag}{extra}{tip}>{inner}</{tag}>"
 
 
 def _join(*parts: str) -> str:
@@ -154,7 +177,7 @@ def _comments(doc: Document, ctx: RenderContext) -> str:
         )
         items.append(
             f'<li><span class="comment-author">{who}</span>{stamp}<p>'
-            f"{render_spans_html(spans(comment.get('rich_text'), ctx))}</p></li>"
+            f"{_rich(comment.get('rich_text'), ctx)}</p></li>"
         )
     if not items:
         return ""
@@ -170,8 +193,8 @@ def _data_source(doc: Document, ctx: RenderContext) -> Iterator[str]:
     source: Mapping[str, Any] = doc.get("data_source") or {}
     title_rt = source_title_rich_text(doc)
     schema = data_source_schema(doc)
-    head = "".join(f'<th scope="col">{text(name)}</th>' for name, _ in schema)
-    description = render_spans_html(spans(source_description(source), ctx))
+    head = "".join(_cell("th", text(name), ' scope="col"') for name, _ in schema)
+    description = _rich(source_description(source), ctx)
     yield _shell_open(ctx, plain_text(title_rt))
     yield (
         f'<article class="page data-source">\n<header>\n{_header(source, title_rt, ctx)}\n'
@@ -186,9 +209,9 @@ def _data_source(doc: Document, ctx: RenderContext) -> Iterator[str]:
             if i == 0:
                 label = text(property_text(values.get(name), ctx, config) or "Untitled")
                 href = ctx.doc_href(str(row.get("id") or "")) or url_of(row)
-                cells.append(f'<th scope="row"><a href="{attr(href)}">{label}</a></th>')
+                cells.append(_cell("th", f'<a href="{attr(href)}">{label}</a>', ' scope="row"'))
             else:
-                cells.append(f"<td>{property_html(values.get(name), ctx, config)}</td>")
+                cells.append(_cell("td", property_html(values.get(name), ctx, config)))
         yield ("\n" if n else "") + "<tr>" + "".join(cells) + "</tr>"
     yield "\n</tbody>\n</table>\n</div>\n</article>" + _SHELL_CLOSE
 
@@ -196,29 +219,45 @@ def _data_source(doc: Document, ctx: RenderContext) -> Iterator[str]:
 def render_index(layout: Layout, workspace_name: str) -> Iterator[bytes]:
     """``index.html``: the whole tree as nested lists, linking every page and data source.
 
-    Made a list item at a time, in :meth:`~sinks.layout.Layout.walk` order, so an
-    index of any size is written without being held.
+    Made a list item at a time, in :meth:`~notion_sync.sinks.layout.Layout.tree` order, so
+    an index of any size is written without being held. A data source's rows are folded
+    into a ``<details>`` naming their count: a database of thousands of rows would
+    otherwise bury every page after it.
     """
     name = text(workspace_name)
     yield (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<title>{name}</title>\n<link rel="stylesheet" href="{STYLESHEET}">\n</head>\n<body>\n'
-        f'<main class="index">\n<h1>{name}</h1>\n<nav class="tree">'
+        f'<main class="index">\n<h1>{name}</h1>\n<nav class="tree">\n'
     ).encode()
-    depth = -1  # of the item last opened
-    for level, doc_id in layout.walk():
-        if level > depth:  # the first item of a list
-            opening = "\n<ul>\n"
-        else:  # close the last item and the lists it ended, then a sibling follows
-            opening = "</li>" + "\n</ul>\n</li>" * (depth - level) + "\n"
-        depth = level
-        href = attr(quote_href(str(layout.path(doc_id, ".html"))))
-        cls = "data-source" if layout.kind(doc_id) == "data_source" else "page"
-        title = text(layout.title(doc_id) or "Untitled")
-        yield f'{opening}<li class="{cls}"><a href="{href}">{title}</a>'.encode()
-    if depth < 0:
-        yield b"<p>Nothing was exported.</p>"
-    else:
-        yield ("</li>" + "\n</ul>\n</li>" * depth + "\n</ul>\n").encode()
+    closers: list[str] = []  # what ends each list still open, innermost last
+    for item in layout.tree():
+        if not closers:  # the first item: the top-level list stays open to the end
+            yield b"<ul>\n"
+            closers.append("</ul>\n")
+        while len(closers) > item.depth + 1:
+            yield closers.pop().encode()
+        opening, closer = _index_item(item)
+        yield opening.encode()
+        if closer:
+            closers.append(closer)
+    if not closers:
+        yield b"<p>Nothing was exported.</p>\n"
+    while closers:
+        yield closers.pop().encode()
     yield b"</nav>\n</main>\n</body>\n</html>\n"
+
+
+def _index_item(item: TreeItem) -> tuple[str, str | None]:
+    """One entry of the index, and what closes the list it opens (None: it has none)."""
+    href = attr(quote_href(item.stem + ".html"))
+    cls = "data-source" if item.kind == "data_source" else "page"
+    line = f'<li class="{cls}"><a href="{href}">{text(item.title or "Untitled")}</a>'
+    if not item.children:
+        return line + "</li>\n", None
+    if item.kind == "data_source":
+        rows = "1 row" if item.children == 1 else f"{item.children:,} rows"
+        opening = f'{line}\n<details class="rows"><summary>{rows}</summary>\n<ul>\n'
+        return opening, "</ul>\n</details>\n</li>\n"
+    return line + "\n<ul>\n", "</ul>\n</li>\n"

@@ -3,44 +3,50 @@
 Consecutive list items become one ``<ul>``/``<ol>`` (numbered lists keep their
 start and, like Notion, cycle 1 → a → i with depth); toggles are
 ``<details>``; callouts ``<aside>``; headings shift down one level because the
-page title is the ``<h1>``; headings get ids so the table of contents links work.
-All text is escaped, all hrefs vetted by the render context.
+page title is the ``<h1>``; headings get ids so the table of contents links work,
+and a toggle heading is the ``<summary>`` line itself. Blocks the API does not
+describe are named by their real type, quietly (:meth:`HtmlBlocks._unknown`).
+All text is escaped, all hrefs vetted by the render context. The blocks that hold
+no others are in :mod:`notion_sync.sinks.html_leaves`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from notion_sync.sinks.blocks import (
     KNOWN_BLOCKS,
     Heading,
     as_map,
     children,
-    code_language,
     payload,
+    real_type,
     rich_text_of,
-    table_grid,
 )
 from notion_sync.sinks.context import RenderContext
-from notion_sync.sinks.html_inline import attr, color_class, heading_anchor, render_spans_html, text
-from notion_sync.sinks.media import media_html
-from notion_sync.sinks.richtext import plain_text, spans
+from notion_sync.sinks.html_inline import attr, color_class, heading_anchor, text
+from notion_sync.sinks.html_leaves import Block, HtmlLeaves
 
 __all__ = ["HtmlBlocks"]
 
-Block = Mapping[str, Any]
 _LIST_TAGS = {"bulleted_list_item": "ul", "numbered_list_item": "ol", "to_do": "ul"}
 _MEDIA = ("image", "video", "pdf", "file", "audio")
 _OL_TYPES = ("1", "a", "i")
+#: Block types Notion's own HTML export leaves out: they do something, they show nothing.
+_OMITTED = frozenset({"button"})
+_UNSUPPORTED_NAMES = {
+    "ai_block": "AI block",
+    "meeting_notes": "AI meeting notes",
+    "transcription": "Transcription",
+    "unsupported": "Unsupported block",
+}
 
 
-class HtmlBlocks:
+class HtmlBlocks(HtmlLeaves):
     """Renders block trees of one page."""
 
     def __init__(self, ctx: RenderContext, heads: list[Heading]) -> None:
-        self.ctx = ctx
-        self.heads = heads
+        super().__init__(ctx, heads)
         self._dispatch: dict[str, Callable[[Block, int], str]] = {
             "paragraph": self._paragraph,
             "toggle": self._toggle,
@@ -70,9 +76,6 @@ class HtmlBlocks:
             self._dispatch[f"heading_{level}"] = self._heading
         for kind in _MEDIA:
             self._dispatch[kind] = self._media
-
-    def inline(self, rich_text: object) -> str:
-        return render_spans_html(spans(rich_text if isinstance(rich_text, list) else [], self.ctx))
 
     def blocks(self, blocks: list[Block], depth: int = 0) -> str:
         out: list[str] = []
@@ -148,7 +151,9 @@ class HtmlBlocks:
         if body.get("is_toggleable"):
             kids = self._kids(block, depth + 1)
             return (
-                f'<details class="toggle-heading">\n<summary>{head}</summary>\n{kids}\n</details>'
+                f'<details class="toggle-heading">\n<summary>{head}</summary>'
+                + (f"\n{kids}" if kids else "")
+                + "\n</details>"
             )
         return head + self._indented(block, depth)
 
@@ -187,46 +192,6 @@ class HtmlBlocks:
             + "\n</div>\n</aside>"
         )
 
-    def _code(self, block: Block, _: int) -> str:
-        body = payload(block)
-        lang = code_language(body.get("language"))
-        code = plain_text(body.get("rich_text") if isinstance(body.get("rich_text"), list) else [])
-        cls = f' class="language-{attr(lang)}"' if lang else ""
-        caption = self.inline(body.get("caption"))
-        return (
-            f'<figure class="code">\n<pre><code{cls}>{text(code)}</code></pre>'
-            + (f"\n<figcaption>{caption}</figcaption>" if caption else "")
-            + "\n</figure>"
-        )
-
-    def _equation(self, block: Block, _: int) -> str:
-        expression = payload(block).get("expression")
-        tex = text(expression) if isinstance(expression, str) else ""
-        return f'<div class="equation" role="math"><code>{tex}</code></div>'
-
-    def _table(self, block: Block, _: int) -> str:
-        body = payload(block)
-        rows, width = table_grid(block)
-        row_header = bool(body.get("has_row_header"))
-
-        def tr(cells: list[Any], header: bool) -> str:
-            tds = []
-            for i in range(width):
-                inner = self.inline(cells[i]) if i < len(cells) else ""
-                if header:
-                    tds.append(f'<th scope="col">{inner}</th>')
-                elif row_header and i == 0:
-                    tds.append(f'<th scope="row">{inner}</th>')
-                else:
-                    tds.append(f"<td>{inner}</td>")
-            return "<tr>" + "".join(tds) + "</tr>"
-
-        head = ""
-        if body.get("has_column_header") and rows:
-            head, rows = f"<thead>{tr(rows[0], True)}</thead>\n", rows[1:]
-        body_rows = "\n".join(tr(r, False) for r in rows)
-        return f'<table class="simple-table">\n{head}<tbody>\n{body_rows}\n</tbody>\n</table>'
-
     def _columns(self, block: Block, depth: int) -> str:
         cols = "\n".join(self._column(c, depth) for c in children(block))
         return f'<div class="column-list">\n{cols}\n</div>'
@@ -256,73 +221,6 @@ class HtmlBlocks:
             return f'<div class="synced-block">\n{kids}\n</div>' if kids else ""
         return '<p class="note">Synced content whose original was not exported.</p>'
 
-    def _doc_link(self, title: str, target: str | None, icon: str = "📄") -> str:
-        href = self.ctx.page_href(target)
-        label = text(title or "Untitled")
-        inner = f'<span class="icon" aria-hidden="true">{icon}</span> {label}'
-        return (
-            f'<p class="link-to-page"><a href="{attr(href)}">{inner}</a></p>'
-            if href
-            else f'<p class="link-to-page">{inner}</p>'
-        )
-
-    def _child_page(self, block: Block, _: int) -> str:
-        title = payload(block).get("title")
-        bid = str(block.get("id") or "")
-        return self._doc_link(str(title or "") or self.ctx.title_of(bid) or "", bid)
-
-    def _child_database(self, block: Block, _: int) -> str:
-        bid = str(block.get("id") or "")
-        title = str(payload(block).get("title") or "")
-        sources = self.ctx.layout.sources(bid)
-        if not sources:
-            return self._doc_link(title, bid, "🗃")
-        return "\n".join(self._doc_link(self.ctx.layout.title(s) or title, s, "🗃") for s in sources)
-
-    def _link_to_page(self, block: Block, _: int) -> str:
-        body = payload(block)
-        kind = body.get("type")
-        target = body.get(kind) if isinstance(kind, str) else None
-        target = target if isinstance(target, str) else None
-        return self._doc_link(self.ctx.title_of(target) or "", target, "↗")
-
-    def _link_block(self, block: Block, _: int) -> str:
-        body = payload(block)
-        url = body.get("url")
-        href = self.ctx.link_href(url)
-        caption = self.inline(body.get("caption"))
-        label = caption or text(str(url or block.get("type")))
-        kind = attr(str(block.get("type")))
-        inner = f'<a href="{attr(href)}">{label}</a>' if href else label
-        return f'<p class="{kind}">{inner}</p>'
-
-    def _media(self, block: Block, _: int) -> str:
-        body = payload(block)
-        return media_html(
-            str(block.get("type")),
-            body,
-            self.ctx.file_object_href(body),
-            self.inline(body.get("caption")),
-        )
-
-    def _toc(self, block: Block, _: int) -> str:
-        items = [
-            f'<li class="toc-{level}"><a href="#{attr(heading_anchor(bid))}">'
-            f"{self.inline(rt) or 'Untitled'}</a></li>"
-            for level, rt, bid in self.heads
-        ]
-        return '<nav class="table-of-contents">\n<ul>\n' + "\n".join(items) + "\n</ul>\n</nav>"
-
-    def _breadcrumb(self, block: Block, _: int) -> str:
-        layout = self.ctx.layout
-        crumbs = []
-        for a in layout.ancestors(self.ctx.doc_id):
-            href = attr(self.ctx.doc_href(a) or "")
-            crumbs.append(f'<a href="{href}">{text(layout.title(a) or "Untitled")}</a>')
-        here = layout.title(self.ctx.doc_id) or "Untitled"
-        crumbs.append(f"<span>{text(here)}</span>")
-        return '<nav class="breadcrumb-block">' + " / ".join(crumbs) + "</nav>"
-
     def _container(self, block: Block, depth: int) -> str:
         label = self.inline(rich_text_of(block))
         inner = [f"<p>{label}</p>" if label else "", self._kids(block, depth)]
@@ -330,12 +228,26 @@ class HtmlBlocks:
         return f'<div class="{kind}">\n' + "\n".join(p for p in inner if p) + "\n</div>"
 
     def _unknown(self, block: Block, depth: int) -> str:
-        kind = str(block.get("type") or "missing")
+        """A block the API does not describe: quiet, as Notion's own export treats it.
+
+        Its real type is the block's ``type``, or for ``unsupported`` blocks the
+        ``block_type`` newer API versions name. Types Notion's export leaves out
+        (buttons) are left out; others keep whatever text and children they carry
+        under a muted label naming the type.
+        """
+        kind = real_type(block)
         self.ctx.note(f"block:{kind}")
+        if kind in _OMITTED:
+            return ""
         label = self.inline(rich_text_of(block))
+        name = _UNSUPPORTED_NAMES.get(kind, kind.replace("_", " "))
         inner = [
-            f'<p class="note">Unsupported Notion block: <code>{text(kind)}</code></p>',
+            f'<p class="unsupported-label">{text(name)} (not available through the Notion API)</p>',
             f"<p>{label}</p>" if label else "",
             self._kids(block, depth),
         ]
-        return '<div class="unsupported">\n' + "\n".join(p for p in inner if p) + "\n</div>"
+        return (
+            f'<div class="unsupported" data-block-type="{attr(kind)}">\n'
+            + "\n".join(p for p in inner if p)
+            + "\n</div>"
+        )

@@ -9,14 +9,14 @@ built from wire data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from html import escape
 from typing import Any
 
 from notion_sync.sinks.names import norm_id
 from notion_sync.sinks.richtext import COLORS, Span
 
-__all__ = ["attr", "color_class", "heading_anchor", "render_spans_html", "text"]
+__all__ = ["attr", "color_class", "heading_anchor", "render_spans_html", "tex_code", "text"]
 
 
 def text(value: str) -> str:
@@ -28,9 +28,14 @@ def attr(value: str) -> str:
     return escape(value, quote=True)
 
 
-def _span(span: Span) -> str:
+def tex_code(tex: str) -> str:
+    """An inline equation shown as its TeX (Markdown's HTML, or TeX that did not convert)."""
+    return f'<code class="equation" title="TeX">{text(tex)}</code>'
+
+
+def _span(span: Span, math: Callable[[str], str]) -> str:
     if span.kind == "equation":
-        inner = f'<code class="equation" title="TeX">{text(span.text)}</code>'
+        inner = math(span.text)
     else:
         inner = text(span.text).replace("\n", "<br>")
         if span.code:
@@ -54,9 +59,13 @@ def _span(span: Span) -> str:
     return inner
 
 
-def render_spans_html(spans: list[Span]) -> str:
-    """Spans as inline HTML; line breaks inside a block become ``<br>``."""
-    return "".join(_span(s) for s in spans)
+def render_spans_html(spans: list[Span], math: Callable[[str], str] = tex_code) -> str:
+    """Spans as inline HTML; line breaks inside a block become ``<br>``.
+
+    ``math`` draws an inline equation from its TeX: the HTML format passes MathML,
+    Markdown's ``<summary>`` lines keep the TeX.
+    """
+    return "".join(_span(s, math) for s in spans)
 
 
 def heading_anchor(block_id: str) -> str:

@@ -1,9 +1,17 @@
 """JSON: the document as the API served it, with downloaded files pointing at their copies.
 
-A page file holds ``{"kind", "id", "page", "blocks", "comments",
-"property_items", "files"}`` as assembled from the API (block children nested
-under ``"children"``, which Notion objects never carry), and a data source file
-``{"kind", "id", "data_source", "rows", ...}``.
+A page file holds ``{"format_version", "kind", "id", "page", "blocks",
+"comments", "property_items", "files"}`` as assembled from the API (block
+children nested under ``"children"``, which Notion objects never carry), a data
+source file ``{"format_version", "kind", "id", "data_source", "database",
+"rows", ...}`` (``"database"``: the database object the source belongs to), and
+``users.json`` ``{"format_version", "kind", "id", "users"}``; the shape of each
+is :mod:`notion_sync.store.document`'s.
+
+``"format_version"`` (:data:`FORMAT_VERSION`) comes first in every file, so a
+program reading one file alone knows its shape; it grows when a key is removed,
+renamed or changes meaning, not when one is added. The export's ``README.md``
+says the same for people.
 
 One deliberate change from the served objects, so two exports of an unchanged
 workspace give byte-identical trees: every Notion-hosted file object (the
@@ -21,7 +29,8 @@ what replay and reruns read.
 
 ``"local_files"`` (URL → relative path) remains only for files whose URL is
 kept, i.e. external files downloaded with ``--download-external``.
-:func:`load_document` reads a file back into the document minus that key.
+:func:`load_document` reads a file back into the document minus that key and
+the version.
 
 Key order is kept as served (orjson preserves insertion order) and output is
 indented, so identical input gives identical bytes.
@@ -39,9 +48,18 @@ from notion_sync.sinks.layout import relative_href
 from notion_sync.store.document import Document
 from notion_sync.store.documents import StoredRows
 
-__all__ = ["LOCAL_FILES_KEY", "JsonRenderer", "load_document"]
+__all__ = [
+    "FORMAT_VERSION",
+    "FORMAT_VERSION_KEY",
+    "LOCAL_FILES_KEY",
+    "JsonRenderer",
+    "load_document",
+]
 
 LOCAL_FILES_KEY = "local_files"
+FORMAT_VERSION_KEY = "format_version"
+#: The version of the files' shape; 1 is the first to carry it (and the data source's database).
+FORMAT_VERSION = 1
 
 
 def _localise(value: Any, local: Mapping[str, str], used: set[str]) -> Any:
@@ -87,9 +105,9 @@ class JsonRenderer:
             if stored is not None and key == "rows"
             else _localise(value, local, used)
             for key, value in doc.items()
-            if key not in ("files", LOCAL_FILES_KEY)
+            if key not in ("files", LOCAL_FILES_KEY, FORMAT_VERSION_KEY)
         }
-        out: dict[str, Any] = {}
+        out: dict[str, Any] = {FORMAT_VERSION_KEY: FORMAT_VERSION}
         for key in doc:  # served key order, "files" in its place
             if key == "files" and isinstance(doc["files"], dict):
                 files: dict[str, Any] = {}
@@ -131,4 +149,5 @@ def load_document(data: bytes) -> Document:
     """Read a JSON export file back into the document (hosted files as local paths, see above)."""
     doc: Document = orjson.loads(data)
     doc.pop(LOCAL_FILES_KEY, None)
+    doc.pop(FORMAT_VERSION_KEY, None)
     return doc

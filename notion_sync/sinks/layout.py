@@ -9,9 +9,13 @@ Rules (identical for every format; only the extension differs):
 - A page whose parent is a page, a data source (a row) or a block of an exported
   page goes in that page's / data source's folder; a data source goes where its
   database sits. Anything whose parent was not exported goes at the top level.
-- Siblings are compared case-folded; on a clash (same title *and* same short id,
-  or titles that sanitise alike) the later id, in id order, gets its full
-  32-hex id instead, so names are unique and the same on every run.
+- Siblings are listed in natural order of their titles
+  (:func:`~notion_sync.sinks.names.natural_key`: "Article 2" before "Article 10",
+  case-insensitive), ties broken by name and then id, so the order is the same on
+  every run.
+- Names are compared case-folded; on a clash (same title *and* same short id, or
+  titles that sanitise alike) the later id, in id order, gets its full 32-hex id
+  instead, so names are unique and the same on every run.
 - Names never contain a separator or ``..``, so no path escapes the output root.
   Top-level names the export itself uses (``index.html``, the stylesheet,
   ``users.json``) cannot clash: document names always end in hex digits.
@@ -33,10 +37,17 @@ from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 from notion_sync.core.scratch_db import open_scratch_db
-from notion_sync.sinks.names import casefold_key, norm_id, safe_component, short_id
+from notion_sync.sinks.names import (
+    UNTITLED,
+    casefold_key,
+    natural_key,
+    norm_id,
+    safe_component,
+    short_id,
+)
 from notion_sync.store.document import DocumentKind, FileRef, IndexEntry
 
-__all__ = ["Layout", "build_layout", "notion_url"]
+__all__ = ["Layout", "TreeItem", "build_layout", "notion_url"]
 
 _DOC_EXTENSIONS = (".md", ".html", ".csv", ".json")
 #: SQLite's page cache for a layout: its whole cost in memory, whatever the workspace.
@@ -58,7 +69,8 @@ CREATE TABLE doc (
     parent TEXT,  -- the exported document it goes in, _TOP for the top level
     name TEXT,  -- file name without extension
     name_key TEXT,  -- casefold_key(name)
-    rank INTEGER,  -- position among its siblings, in name order
+    sort_key TEXT,  -- natural_key(title)
+    rank INTEGER,  -- position among its siblings, in natural order
     stem TEXT  -- path from the format root, without extension
 ) WITHOUT ROWID;
 CREATE TABLE holds (child TEXT NOT NULL, holder TEXT NOT NULL);
@@ -71,10 +83,30 @@ def notion_url(notion_id: str) -> str:
 
 
 class _Row(NamedTuple):
-    kind: DocumentKind
     title: str
     parent: str
     stem: PurePosixPath
+
+
+class TreeItem(NamedTuple):
+    """One document of the export's tree, as every format's index lists it.
+
+    :param depth: 0 at the top level.
+    :param stem: its path from the format root, ``/``-separated, without extension (a
+        string: a path object per document would intern every name for good).
+    :param children: how many documents are directly inside it (a data source's rows).
+    """
+
+    depth: int
+    id: str
+    kind: DocumentKind
+    title: str
+    stem: str
+    children: int
+
+    def path(self, extension: str) -> PurePosixPath:
+        """Its file for a format (``extension`` like ``.md``), relative to the format root."""
+        return PurePosixPath(self.stem + extension)
 
 
 class Layout:
@@ -101,12 +133,12 @@ class Layout:
 
     def _read_row(self, key: str) -> _Row | None:
         found = self._db.execute(
-            "SELECT kind, title, parent, stem FROM doc WHERE id = ?", (key,)
+            "SELECT title, parent, stem FROM doc WHERE id = ?", (key,)
         ).fetchone()
         if found is None:
             return None
-        kind, title, parent, stem = found
-        return _Row(kind, title, parent, PurePosixPath(stem))
+        title, parent, stem = found
+        return _Row(title, parent, PurePosixPath(stem))
 
     def __contains__(self, notion_id: object) -> bool:
         return isinstance(notion_id, str) and self._row(norm_id(notion_id)) is not None
@@ -119,8 +151,8 @@ class Layout:
         return _first_source(self._db, key)
 
     def sources(self, database_id: str) -> list[str]:
-        """The exported data sources of a database, in id order."""
-        query = "SELECT id FROM doc WHERE database = ? ORDER BY id"
+        """The exported data sources of a database, in natural order of their titles."""
+        query = "SELECT id FROM doc WHERE database = ? ORDER BY sort_key, name_key, id"
         return [key for (key,) in self._db.execute(query, (norm_id(database_id),))]
 
     def path(self, doc_id: str, extension: str) -> PurePosixPath:
@@ -143,10 +175,6 @@ class Layout:
         row = self._row(key) if key else None
         return row.title if row else None
 
-    def kind(self, doc_id: str) -> DocumentKind | None:
-        row = self._row(norm_id(doc_id))
-        return row.kind if row else None
-
     def ancestors(self, doc_id: str) -> list[str]:
         """Ids from the top level down to (not including) ``doc_id``."""
         chain: list[str] = []
@@ -156,25 +184,30 @@ class Layout:
             row = self._row(row.parent)
         return chain[::-1]
 
-    def children(self, doc_id: str | None = None) -> Iterator[str]:
-        """The documents directly inside ``doc_id`` (the top level for None), in name order."""
-        parent = _TOP if doc_id is None else norm_id(doc_id)
-        query = "SELECT id FROM doc WHERE parent = ? ORDER BY rank"
-        return (key for (key,) in self._db.execute(query, (parent,)))
+    def _inside(self, parent: str) -> Iterator[tuple[str, DocumentKind, str, str, int]]:
+        """The documents directly inside ``parent``, in natural order, each with its count."""
+        query = (
+            "SELECT id, kind, title, stem,"
+            " (SELECT COUNT(*) FROM doc AS inner_doc WHERE inner_doc.parent = doc.id)"
+            " FROM doc WHERE parent = ? ORDER BY rank"
+        )
+        return iter(self._db.execute(query, (parent,)))
 
-    def walk(self) -> Iterator[tuple[int, str]]:
-        """Depth-first (depth, id) in name order: the order of the HTML index.
+    def tree(self) -> Iterator[TreeItem]:
+        """Every document depth-first, siblings in natural order: the order of every index.
 
         One open query per level, so a tree deeper than Python's stack is fine too.
         """
-        levels = [self.children()]
+        levels = [self._inside(_TOP)]
         while levels:
-            child = next(levels[-1], None)
-            if child is None:
+            found = next(levels[-1], None)
+            if found is None:
                 levels.pop()
                 continue
-            yield len(levels) - 1, child
-            levels.append(self.children(child))
+            key, kind, title, stem, inside = found
+            yield TreeItem(len(levels) - 1, key, kind, title, stem, inside)
+            if inside:
+                levels.append(self._inside(key))
 
     def place_files(self, doc_id: str, files: Mapping[str, FileRef]) -> dict[str, PurePosixPath]:
         """Map each served URL of a document's files to its path in the document's folder.
@@ -363,29 +396,29 @@ def _break_cycles(db: sqlite3.Connection) -> None:
 
 
 def _name_tree(db: sqlite3.Connection) -> None:
-    """Name siblings in id order (the earliest id keeps the short name), then rank them by
-    name and give each document its path."""
+    """Name siblings in id order (the earliest id keeps the short name), then rank them in
+    natural order of their titles and give each document its path."""
 
     def taken(parent: str, key: str) -> bool:
         query = "SELECT 1 FROM doc WHERE parent = ? AND name_key = ?"
         return db.execute(query, (parent, key)).fetchone() is not None
 
     for batch in _batches(db, "parent, id, title", "parent, id"):
-        named: list[tuple[str, str, str]] = []
+        named: list[tuple[str, str, str, str]] = []
         pending: set[tuple[str, str]] = set()  # this batch's names, not yet in the table
         for parent, doc_id, title in batch:
-            title = safe_component(title)
-            name = f"{title} {short_id(doc_id)}"
+            safe = safe_component(title)
+            name = f"{safe} {short_id(doc_id)}"
             key = casefold_key(name)
             if (parent, key) in pending or taken(parent, key):
-                name = f"{title} {doc_id}"
+                name = f"{safe} {doc_id}"
                 key = casefold_key(name)
             pending.add((parent, key))
-            named.append((name, key, doc_id))
-        db.executemany("UPDATE doc SET name = ?, name_key = ? WHERE id = ?", named)
+            named.append((name, key, natural_key(title or UNTITLED), doc_id))
+        db.executemany("UPDATE doc SET name = ?, name_key = ?, sort_key = ? WHERE id = ?", named)
     db.executescript(
         "UPDATE doc SET rank = ranked.rank FROM (SELECT id, ROW_NUMBER() OVER"
-        " (PARTITION BY parent ORDER BY name_key, id) AS rank FROM doc) AS ranked"
+        " (PARTITION BY parent ORDER BY sort_key, name_key, id) AS rank FROM doc) AS ranked"
         " WHERE doc.id = ranked.id;"
         "CREATE INDEX doc_children ON doc (parent, rank);"
     )

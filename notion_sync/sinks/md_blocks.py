@@ -2,32 +2,40 @@
 
 Nesting is indentation: a list item's children are indented by the width of its
 marker, quotes and callouts prefix their whole content with ``> ``. Content
-where Markdown has no syntax (toggles, toggleable headings) uses the HTML
-GitHub allows, with the summary rendered as escaped inline HTML.
+where Markdown has no syntax uses the HTML GitHub allows: a toggle is a
+``<details>`` whose ``<summary>`` is escaped inline HTML; a toggleable heading
+keeps a Markdown heading inside its ``<summary>`` (blank lines around it), so
+GitHub gives it its anchor and shows it beside the arrow, and where the HTML is
+dropped (Hugo's default) the heading and its content remain. Blocks the API
+cannot show are named by their real type; those Notion's own export leaves out
+(buttons) are left out.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
+from notion_sync.sinks import md_links
 from notion_sync.sinks.blocks import (
     KNOWN_BLOCKS,
+    OMITTED_BLOCKS,
     Heading,
     anchor_slugs,
     as_map,
     children,
-    code_language,
     payload,
+    real_type,
     rich_text_of,
     table_grid,
+    type_name,
 )
 from notion_sync.sinks.context import RenderContext
-from notion_sync.sinks.html_inline import render_spans_html
-from notion_sync.sinks.md_inline import escape_md, md_link_target, render_spans_md
-from notion_sync.sinks.media import media_label
-from notion_sync.sinks.richtext import plain_text, spans
+from notion_sync.sinks.md_code import code_fence
+from notion_sync.sinks.md_inline import escape_md, inline_html, render_spans_md
+from notion_sync.sinks.md_tables import html_table, pipe_table
+from notion_sync.sinks.richtext import Span, plain_text, spans
 
 __all__ = ["MarkdownBlocks"]
 
@@ -69,11 +77,11 @@ class MarkdownBlocks:
             "column_list": self._columns,
             "column": self._container,
             "synced_block": self._synced,
-            "child_page": self._child_page,
-            "child_database": self._child_database,
-            "link_to_page": self._link_to_page,
+            "child_page": lambda b, _: md_links.child_page(ctx, b),
+            "child_database": lambda b, _: md_links.child_database(ctx, b),
+            "link_to_page": lambda b, _: md_links.link_to_page(ctx, b),
             "table_of_contents": self._toc,
-            "breadcrumb": self._breadcrumb,
+            "breadcrumb": lambda b, _: md_links.breadcrumb(ctx),
             "template": self._container,
             "tab": self._tab,
             "unsupported": self._unknown,
@@ -82,13 +90,15 @@ class MarkdownBlocks:
         for level in range(1, 5):
             self._dispatch[f"heading_{level}"] = self._heading
         for kind in _MEDIA:
-            self._dispatch[kind] = self._media
+            self._dispatch[kind] = lambda b, _: md_links.media(ctx, b)
         for kind in _LINKS:
-            self._dispatch[kind] = self._link_block
+            self._dispatch[kind] = lambda b, _: md_links.link_block(ctx, b)
+
+    def spans(self, rich_text: object) -> list[Span]:
+        return spans(rich_text if isinstance(rich_text, list) else [], self.ctx)
 
     def inline(self, rich_text: object, *, newline: str = "\\\n") -> str:
-        rt = rich_text if isinstance(rich_text, list) else []
-        return render_spans_md(spans(rt, self.ctx), newline=newline)
+        return render_spans_md(self.spans(rich_text), newline=newline)
 
     def blocks(self, blocks: list[Block]) -> str:
         """A sibling list: tight lists, numbering that restarts where Notion's does."""
@@ -104,7 +114,8 @@ class MarkdownBlocks:
                 number = (start if isinstance(start, int) else 1) if restart else number + 1
             text = self.block(block, number)
             if not text.strip():
-                interrupted = True  # an empty paragraph ends a list in Notion
+                # An empty paragraph ends a list in Notion; a block left out does not.
+                interrupted = interrupted or real_type(block) not in OMITTED_BLOCKS
                 continue
             if out:
                 same_list = kind in _LISTS and _FAMILY.get(prev or "") == _FAMILY[kind]
@@ -151,20 +162,18 @@ class MarkdownBlocks:
         return f"<details>\n<summary>{summary_html}</summary>{inner}</details>"
 
     def _toggle(self, block: Block, _: int) -> str:
-        rt = payload(block).get("rich_text")
-        return self._details(
-            render_spans_html(spans(rt if isinstance(rt, list) else [], self.ctx)), block
-        )
+        return self._details(inline_html(self.spans(payload(block).get("rich_text"))), block)
 
     def _heading(self, block: Block, _: int) -> str:
         level = min(int(str(block.get("type"))[-1]) + 1, 6)  # the page title is the only "#"
         body = payload(block)
+        text = render_spans_md(self.spans(body.get("rich_text")), newline=" ", line_start=False)
+        if text.endswith("#"):  # a closing sequence of "#"s would be dropped
+            text = text[:-1] + "\\#"
+        head = ("#" * level + " " + text).rstrip()
         if body.get("is_toggleable"):
-            rt = body.get("rich_text")
-            inner = render_spans_html(spans(rt if isinstance(rt, list) else [], self.ctx))
-            return self._details(f"<h{level}>{inner}</h{level}>", block)
-        head = "#" * level + " " + self.inline(body.get("rich_text"), newline=" ")
-        return self._with_kids(head.rstrip(), block)
+            return self._details(f"\n\n{head}\n\n", block)
+        return self._with_kids(head, block)
 
     def _quote(self, block: Block, _: int) -> str:
         body = payload(block)
@@ -178,9 +187,7 @@ class MarkdownBlocks:
     def _code(self, block: Block, _: int) -> str:
         body = payload(block)
         code = plain_text(body.get("rich_text") if isinstance(body.get("rich_text"), list) else [])
-        fence = "`" * max(3, 1 + max((len(r) for r in re.findall("`+", code)), default=0))
-        code = code[:-1] if code.endswith("\n") else code  # the fence's own newline ends it
-        text = f"{fence}{code_language(body.get('language'))}\n{code}\n{fence}"
+        text = code_fence(code, body.get("language"))
         caption = self.inline(body.get("caption"))
         return f"{text}\n\n{caption}" if caption else text
 
@@ -188,28 +195,20 @@ class MarkdownBlocks:
         expression = payload(block).get("expression")
         if not isinstance(expression, str) or not expression.strip():
             return ""
-        return f"$$\n{expression.strip()}\n$$"
+        # A blank line would end the block (TeX has no use for one in math either).
+        lines = [line for line in expression.strip().splitlines() if line.strip()]
+        return "$$\n" + "\n".join(lines) + "\n$$"
 
     def _table(self, block: Block, _: int) -> str:
         body = payload(block)
         grid, width = table_grid(block)
-        if not width:
+        if not width or not grid:
             return ""
-
-        def line(cells: list[Any], row_header: bool) -> str:
-            texts = [self.inline(c, newline="<br>") or " " for c in cells]
-            texts += [" "] * (width - len(texts))
-            if row_header and texts[0].strip():
-                texts[0] = f"**{texts[0]}**"
-            return "| " + " | ".join(texts) + " |"
-
+        rows = [[self.spans(cell) for cell in row] for row in grid]
         row_header = bool(body.get("has_row_header"))
-        if body.get("has_column_header") and grid:
-            head, grid = line(grid[0], False), grid[1:]
-        else:
-            head = "|" + "  |" * width
-        lines = [head, "|" + " --- |" * width] + [line(r, row_header) for r in grid]
-        return "\n".join(lines)
+        if body.get("has_column_header"):
+            return pipe_table(rows[0], rows[1:], width, row_header=row_header)
+        return html_table(rows, width, row_header=row_header)
 
     def _columns(self, block: Block, _: int) -> str:
         return "\n\n".join(t for t in (self.block(c) for c in children(block)) if t.strip())
@@ -221,8 +220,8 @@ class MarkdownBlocks:
         """Tabs: each child is a tab whose text is its label and whose children its panel."""
         panels = []
         for tab in children(block):
-            label = self.inline(rich_text_of(tab), newline=" ")
-            panels.append(self._with_kids(f"**{label}**" if label.strip() else "", tab))
+            label = [replace(s, bold=True) for s in self.spans(rich_text_of(tab))]
+            panels.append(self._with_kids(render_spans_md(label, newline=" "), tab))
         return "\n\n".join(p for p in panels if p)
 
     def _synced(self, block: Block, _: int) -> str:
@@ -232,77 +231,25 @@ class MarkdownBlocks:
             return kids
         return "_(Synced content whose original was not exported)_"
 
-    def _doc_link(self, title: str, target: str | None) -> str:
-        href = self.ctx.page_href(target)
-        label = escape_md(title or "Untitled", line_start=False)
-        return f"[{label}]({md_link_target(href)})" if href else label
-
-    def _child_page(self, block: Block, _: int) -> str:
-        title = payload(block).get("title")
-        bid = str(block.get("id") or "")
-        return self._doc_link(
-            title if isinstance(title, str) and title else self.ctx.title_of(bid) or "", bid
-        )
-
-    def _child_database(self, block: Block, _: int) -> str:
-        bid = str(block.get("id") or "")
-        title = payload(block).get("title")
-        sources = self.ctx.layout.sources(bid)
-        if not sources:
-            return self._doc_link(str(title or ""), bid)
-        return (
-            "\n".join(
-                "- " + self._doc_link(self.ctx.layout.title(s) or str(title or ""), s)
-                for s in sources
-            )
-            if len(sources) > 1
-            else self._doc_link(str(title or self.ctx.layout.title(sources[0]) or ""), sources[0])
-        )
-
-    def _link_to_page(self, block: Block, _: int) -> str:
-        body = payload(block)
-        kind = body.get("type")
-        target = body.get(kind) if isinstance(kind, str) else None
-        target = target if isinstance(target, str) else None
-        return self._doc_link(self.ctx.title_of(target) or "", target)
-
-    def _link_block(self, block: Block, _: int) -> str:
-        body = payload(block)
-        url = body.get("url")
-        href = self.ctx.link_href(url)
-        caption = self.inline(body.get("caption"), newline=" ")
-        label = caption or escape_md(str(url or ""), line_start=False) or str(block.get("type"))
-        return f"[{label}]({md_link_target(href)})" if href else label
-
-    def _media(self, block: Block, _: int) -> str:
-        body = payload(block)
-        href = self.ctx.file_object_href(body)
-        caption = self.inline(body.get("caption"), newline=" ")
-        label = escape_md(media_label(body), line_start=False)
-        if block.get("type") == "image" and href:
-            alt = escape_md(plain_text(body.get("caption") or []), line_start=False) or label
-            text = f"![{alt.replace(chr(10), ' ')}]({md_link_target(href)})"
-            return f"{text}\n\n{caption}" if caption else text
-        text = f"[{label}]({md_link_target(href)})" if href else f"{label} _(file unavailable)_"
-        return f"{text}\n\n{caption}" if caption else text
-
     def _toc(self, block: Block, _: int) -> str:
         top = min((level for level, _, _ in self.toc), default=1)
-        return "\n".join(
-            "  " * (level - top) + f"- [{self.inline(rt, newline=' ') or 'Untitled'}](#{slug})"
-            for level, rt, slug in self.toc
-        )
-
-    def _breadcrumb(self, block: Block, _: int) -> str:
-        layout = self.ctx.layout
-        crumbs = [
-            self._doc_link(layout.title(a) or "", a) for a in layout.ancestors(self.ctx.doc_id)
-        ]
-        crumbs.append(escape_md(layout.title(self.ctx.doc_id) or "Untitled"))
-        return " / ".join(crumbs)
+        lines = []
+        for level, rt, slug in self.toc:
+            label = [replace(s, href=f"#{slug}") for s in self.spans(rt) or [Span("Untitled")]]
+            lines.append("  " * (level - top) + "- " + render_spans_md(label, newline=" "))
+        return "\n".join(lines)
 
     def _unknown(self, block: Block, _: int) -> str:
-        kind = str(block.get("type") or "missing")
+        """A block we cannot show, named by its real type, with whatever text and children it
+        has; those Notion's own export leaves out (buttons) are left out, and counted."""
+        kind = real_type(block)
         self.ctx.note(f"block:{kind}")
-        note = f"_(Unsupported Notion block: {escape_md(kind, line_start=False)})_"
+        if kind in OMITTED_BLOCKS:
+            return ""
+        why = (
+            "not available through the Notion API"
+            if block.get("type") == "unsupported"
+            else "not exported"
+        )
+        note = f"_({escape_md(type_name(kind), line_start=False)}: {why})_"
         return self._with_kids(note + "\n\n" + self.inline(rich_text_of(block)), block).rstrip()

@@ -1,7 +1,10 @@
-"""Media and file blocks: their names (link text when no caption says more) and HTML.
+"""Media, file and link blocks: their names (link text when no caption says more) and HTML.
 
 Downloaded audio and video play inline; anything external stays a link, so a
-page never loads a remote resource a reader did not click.
+page never loads a remote resource a reader did not click. Bookmarks, embeds and
+link previews become cards showing where they lead: Notion's own export shows the
+page title it fetched, which the API does not give, so the caption stands in for
+it, else the URL.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from urllib.parse import unquote, urlsplit
 
 from notion_sync.sinks.html_inline import attr, text
 
-__all__ = ["media_html", "media_label", "media_url"]
+__all__ = ["link_card", "media_html", "media_label", "media_url"]
+
+_CARD_NAMES = {"bookmark": "Bookmark", "embed": "Embed", "link_preview": "Link preview"}
 
 
 def media_url(body: Mapping[str, Any]) -> str | None:
@@ -60,3 +65,18 @@ def media_html(kind: str, body: Mapping[str, Any], href: str | None, caption_htm
         inner = f'<a class="file" href="{attr(href)}">{label}</a>'
     cap = f"\n<figcaption>{caption_html}</figcaption>" if caption_html else ""
     return f'<figure class="{attr(kind)}">\n{inner}{cap}\n</figure>'
+
+
+def link_card(kind: str, url: str, href: str | None, caption: str) -> str:
+    """A card for a bookmark / embed / link preview: its title, then its URL small."""
+    title = caption or url or _CARD_NAMES.get(kind, kind)
+    parts = [f'<span class="card-title">{text(title)}</span>']
+    if url and url != title:
+        parts.append(f'<span class="card-url">{text(url)}</span>')
+    inner = "".join(parts)
+    card = (
+        f'<a class="card" href="{attr(href)}">{inner}</a>'
+        if href
+        else f'<span class="card">{inner}</span>'
+    )
+    return f'<figure class="link-card {attr(kind)}">\n{card}\n</figure>'

@@ -1,19 +1,27 @@
 """Numbers in a Notion number column's display format (``$1,234.50``, ``50%``).
 
 Notion stores the raw number and formats it for display by the column's
-``number.format``; a CSV reader expects what Notion's own CSV shows. Unknown
-formats fall back to the plain number rather than failing.
+``number.format``; a CSV reader expects what Notion's own CSV shows, and a row
+page must show what its data source's table does, so every format and place goes
+through :func:`format_number`. The formats are those of Notion's API reference
+(symbols as en-US ``Intl.NumberFormat`` writes them, as Notion's web app does);
+a format newer than this list falls back to the plain number rather than failing.
 """
 
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Context, Decimal
 
-__all__ = ["format_number"]
+__all__ = ["PLAIN_FORMATS", "format_number"]
+
+#: Formats that show the number as it is: where these apply, a number may stay a number.
+PLAIN_FORMATS = frozenset({"", "number"})
 
 #: symbol, placed before (True) or after (False) the amount, decimals.
 _CURRENCIES: dict[str, tuple[str, bool, int]] = {
     "dollar": ("$", True, 2),
+    "australian_dollar": ("A$", True, 2),
     "canadian_dollar": ("CA$", True, 2),
     "euro": ("€", True, 2),
     "pound": ("£", True, 2),
@@ -49,6 +57,7 @@ _CURRENCIES: dict[str, tuple[str, bool, int]] = {
     "argentine_peso": ("ARS ", True, 2),
     "uruguayan_peso": ("UYU ", True, 2),
     "singapore_dollar": ("SGD ", True, 2),
+    "peruvian_sol": ("PEN ", True, 2),
 }
 
 
@@ -66,14 +75,24 @@ def _plain(value: float) -> str:
     return text
 
 
+def _rounded(value: int | float, decimals: int) -> Decimal:
+    """``abs(value)`` rounded half away from zero on its shortest decimal form, as
+    ``Intl.NumberFormat`` rounds (``2.675`` → ``2.68``, where ``format()`` gives ``2.67``)."""
+    exact = abs(Decimal(repr(value)) if isinstance(value, float) else Decimal(value))
+    digits = Context(prec=max(exact.adjusted(), 0) + decimals + 2, rounding=ROUND_HALF_UP)
+    return exact.quantize(Decimal(1).scaleb(-decimals), context=digits)
+
+
 def format_number(value: int | float, fmt: str | None) -> str:
     """``value`` as Notion displays it for a column ``number.format`` (None: plain)."""
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return ""
-    if fmt in (None, "", "number"):
+    if fmt is None or fmt in PLAIN_FORMATS:
         return _plain(value)
     if fmt == "number_with_commas":
         plain = _plain(value)
+        if "e" in plain:  # beyond 1e21 or below 1e-7: no thousands to separate
+            return plain
         whole, dot, frac = plain.partition(".")
         sign = "-" if whole.startswith("-") else ""
         return f"{sign}{int(whole.lstrip('-') or 0):,}{dot}{frac}"
@@ -81,7 +100,7 @@ def format_number(value: int | float, fmt: str | None) -> str:
         return _plain(round(value * 100, 10)) + "%"
     if fmt in _CURRENCIES:
         symbol, before, decimals = _CURRENCIES[fmt]
-        amount = f"{abs(value):,.{decimals}f}"
+        amount = f"{_rounded(value, decimals):,.{decimals}f}"
         sign = "-" if value < 0 else ""
         return f"{sign}{symbol}{amount}" if before else f"{sign}{amount}{symbol}"
     return _plain(value)

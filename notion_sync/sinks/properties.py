@@ -3,7 +3,10 @@
 :func:`property_data` gives a JSON/YAML-friendly value (numbers stay numbers,
 dates stay ISO, multi-values stay lists); :func:`property_text` gives the text
 Notion's CSV export shows (``Yes``/``No``, ``January 5, 2024``, names joined by
-``", "``, numbers in the column's display format). A page object lists at most
+``", "``, numbers in the column's display format). A number shows the same in
+every place: a row page reads its column's format from the context
+(:attr:`~notion_sync.sinks.context.RenderContext.number_formats`), and front matter
+keeps a number a number only where Notion shows it plain. A page object lists at most
 25 references per property; :func:`complete` swaps in the full list the fetcher
 read from the property-item endpoint. Unknown types keep whatever text they
 carry and are counted; nothing here raises on nulls or odd shapes.
@@ -12,13 +15,13 @@ carry and are counted; nothing here raises on nulls or odd shapes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from notion_sync.sinks.blocks import as_map
 from notion_sync.sinks.context import RenderContext
 from notion_sync.sinks.dates import format_date_value
 from notion_sync.sinks.layout import notion_url
-from notion_sync.sinks.numbers import format_number
+from notion_sync.sinks.numbers import PLAIN_FORMATS, format_number
 from notion_sync.sinks.richtext import plain_text
 
 __all__ = ["Value", "complete", "ordered_schema", "property_data", "property_text"]
@@ -199,10 +202,46 @@ def _rollup(value: object, ctx: RenderContext, *, iso: bool) -> Value:
     return _nested(value, ctx, iso=iso) if isinstance(kind, str) else None
 
 
+def _number(
+    prop: Mapping[str, Any], ctx: RenderContext, config: Mapping[str, Any] | None
+) -> tuple[int | float, str | None] | None:
+    """A number value and the format Notion shows it in; None for anything else.
+
+    A number property follows its column's ``number.format`` (the schema entry when
+    given, else the row page's context). The API gives formulas and rollups no format:
+    Notion shows their numbers plain, except a rollup's ``percent_*`` functions, whose
+    fraction it shows as a percentage.
+    """
+    kind, value = prop.get("type"), prop.get(prop.get("type") or "")
+    if kind == "number" and _real(value):
+        fmt = as_map(as_map(config).get("number")).get("format")
+        if not isinstance(fmt, str):
+            fmt = ctx.number_formats.get(str(prop.get("id")))
+        return value, fmt
+    rollup = as_map(value) if kind == "rollup" else {}
+    function = rollup.get("function")
+    if (
+        isinstance(function, str)
+        and function.startswith("percent_")
+        and _real(rollup.get("number"))
+    ):
+        return rollup["number"], "percent"
+    return None
+
+
+def _real(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def property_data(prop: Mapping[str, Any] | None, ctx: RenderContext) -> Value:
-    """A property value for front matter: typed, ISO dates, lists as lists."""
+    """A property value for front matter: typed, ISO dates, lists as lists, and numbers as
+    numbers unless Notion shows them formatted (``$1,234.50``, ``12.5%``): then the text
+    it shows, which is what a reader of the page expects to see there."""
     if not isinstance(prop, Mapping) or not isinstance(prop.get("type"), str):
         return None
+    number = _number(prop, ctx, None)
+    if number is not None and (number[1] or "") not in PLAIN_FORMATS:
+        return format_number(*number)
     return _typed(prop["type"], prop.get(prop["type"]), ctx, iso=True)
 
 
@@ -224,9 +263,7 @@ def property_text(
     """A property value as Notion's CSV shows it; ``config`` is the schema entry (number format)."""
     if not isinstance(prop, Mapping) or not isinstance(prop.get("type"), str):
         return ""
-    kind = prop["type"]
-    value = prop.get(kind)
-    if kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
-        fmt = as_map(as_map(config).get("number")).get("format")
-        return format_number(value, fmt if isinstance(fmt, str) else None)
-    return _as_text(_typed(kind, value, ctx, iso=False))
+    number = _number(prop, ctx, config)
+    if number is not None:
+        return format_number(*number)
+    return _as_text(_typed(prop["type"], prop.get(prop["type"]), ctx, iso=False))

@@ -8,7 +8,8 @@ event loop. The child imports only the sinks and what they need, and keeps what
 grows with the export (the list of its documents, the layout) in private
 SQLite files in the export's state folder, so its own memory stays flat too.
 
-Protocol: the parent writes ``{"export": {...}}`` and then one ``[id, [outcome,
+Protocol: the parent writes ``{"export": {...}, "markdown": {...}}`` (the
+markdown format's settings, defaults if absent) and then one ``[id, [outcome,
 kind, reason]]`` per document (the ledger's view), each a line of JSON, on
 stdin; the child renders,
 writes ``manifest.json`` and answers ``{"written": {format: count},
@@ -26,8 +27,10 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import orjson
 
+from notion_sync.core.config import MarkdownSettings
 from notion_sync.core.scratch_db import open_scratch_db
 from notion_sync.sinks.export import render_export, workspace_name
 from notion_sync.sinks.manifest import build_manifest
@@ -82,7 +85,9 @@ class OwedDocuments:
 
 
 def render_documents(
-    export: dict[str, Any], documents: Iterable[tuple[str, list[Any]]]
+    export: dict[str, Any],
+    documents: Iterable[tuple[str, list[Any]]],
+    markdown: MarkdownSettings | None = None,
 ) -> tuple[dict[str, int], int]:
     """Render every exported document of ``export`` and write its manifest."""
     out_dir = Path(export["out_dir"])
@@ -98,6 +103,7 @@ def render_documents(
             workspace_name=workspace_name(store),
             only=owed,
             scratch_dir=state,
+            markdown=markdown,
         )
         written = dict(report.written)
         finished_at = int(time.time() * 1000)
@@ -112,9 +118,10 @@ def render_documents(
 
 def main() -> None:
     lines = iter(sys.stdin.buffer)
-    export = orjson.loads(next(lines))["export"]
+    header = orjson.loads(next(lines))
+    markdown = msgspec.convert(header.get("markdown") or {}, MarkdownSettings)
     documents = ((doc_id, entry) for doc_id, entry in map(orjson.loads, lines))
-    written, finished_at = render_documents(export, documents)
+    written, finished_at = render_documents(header["export"], documents, markdown)
     sys.stdout.buffer.write(orjson.dumps({"written": written, "finished_at": finished_at}))
 
 

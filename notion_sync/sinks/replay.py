@@ -35,6 +35,7 @@ from typing import Any
 
 import orjson
 
+from notion_sync.core.config import MarkdownSettings
 from notion_sync.core.errors import ConfigError, NotionSyncError, SchemaError, SinkError
 from notion_sync.kafka.codec import Decoded, decode
 from notion_sync.kafka.status import read_events
@@ -287,11 +288,18 @@ def render_replay(
     *,
     export: ExportRecord | None,
     only: Collection[str] | None,
+    markdown: MarkdownSettings | None = None,
 ) -> ReplayResult:
     """Render the replayed documents into ``out_dir/<format>/`` and write its manifest."""
     started = time.monotonic()
     result.report = render_export(
-        store, files, formats, out_dir, workspace_name=workspace_name(store), only=only
+        store,
+        files,
+        formats,
+        out_dir,
+        workspace_name=workspace_name(store),
+        only=only,
+        markdown=markdown,
     )
     finished_at = int(time.time() * 1000)
     if export is not None:
@@ -342,6 +350,7 @@ def replay_from_disk(
     *,
     export: ExportRecord | None = None,
     reason: str,
+    markdown: MarkdownSettings | None = None,
 ) -> ReplayResult:
     """Render from the lossless store an export left in ``original_out/.notion-sync``.
 
@@ -363,4 +372,13 @@ def replay_from_disk(
     only = export.included() if export else None
     result = ReplayResult("disk", export_id, detail={"store": str(root), "fallback_reason": reason})
     result.documents = sum(1 for e in store.entries() if only is None or e["id"] in only)
-    return render_replay(store, FileStore(root), formats, out_dir, result, export=export, only=only)
+    return render_replay(
+        store,
+        FileStore(root),
+        formats,
+        out_dir,
+        result,
+        export=export,
+        only=only,
+        markdown=markdown,
+    )

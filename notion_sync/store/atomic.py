@@ -2,6 +2,9 @@
 
 A write goes to a hidden temporary file in the target's folder, is synced, then renamed
 over the target; a crash leaves only a temporary file that no scan for data files reads.
+The temporary file is given the mode ``open()`` would give a new file (:data:`FILE_MODE`),
+not ``mkstemp``'s 0600, which the rename would keep: a web server serving the export as
+another user must be able to read it.
 :func:`written_off_loop` takes the same steps on the disk's threads, for a file written
 as it arrives on the event loop (a download).
 """
@@ -19,6 +22,7 @@ from typing import BinaryIO
 from notion_sync.store import disk
 
 __all__ = [
+    "FILE_MODE",
     "AtomicFile",
     "OffLoopFile",
     "atomic_write",
@@ -26,6 +30,17 @@ __all__ = [
     "written",
     "written_off_loop",
 ]
+
+
+def _umask() -> int:
+    # Python reads the umask only by setting it: done once, at import, before our threads run.
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: The mode of a file we create: what ``open()`` gives a new file under the process's umask.
+FILE_MODE = 0o666 & ~_umask()
 
 
 class AtomicFile:
@@ -52,6 +67,7 @@ class AtomicFile:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".partial")
             self._tmp = Path(tmp)
+            os.fchmod(fd, FILE_MODE)
             self._fh = os.fdopen(fd, "wb")
             return self._fh
 

@@ -17,7 +17,7 @@ Data source document::
 
     {"kind": "data_source", "id": <data source id>,
      "data_source": <data source object as served>,
-     "database": <its database object as served>,   # only when the source's title is empty
+     "database": <its database object as served>,   # absent only if it has no database parent
      "rows": [<row page object>, ...],
      "property_items": {<row id>: {<property id>: [<property item>, ...]}},
      "files": {...}}
@@ -28,6 +28,12 @@ Users document (one per export, id ``"users"``)::
 
 The block tree nests children under a top-level ``"children"`` key, which Notion's
 block objects never carry, so dropping that key gives back the served object.
+
+A data source carries its database because the database's own object (title,
+description, icon, cover, its list of data sources) is served only by ``GET
+/v1/databases/{id}`` and is no document of its own, and because it names a data
+source Notion serves untitled. Documents stored before it was always read lack it
+for titled sources: readers treat ``"database"`` as optional.
 """
 
 from __future__ import annotations

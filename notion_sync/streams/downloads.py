@@ -35,7 +35,7 @@ class FileLink:
     url: str
     hosted: bool
     owner_id: str
-    owner_kind: str  # "block" or "page" or "data_source"
+    owner_kind: str  # "block" or "page" or "data_source" or "database"
     name: str
 
 
@@ -59,10 +59,11 @@ def _file_object(value: Any, owner_id: str, owner_kind: str) -> Iterator[FileLin
 
 
 def find_files(obj: dict[str, Any]) -> Iterator[FileLink]:
-    """Every file object in a page, block, data source or comment (not in nested children)."""
+    """Every file object in a page, block, data source, database or comment (not in nested
+    children)."""
     owner_id = str(obj.get("id", ""))
     kind = obj.get("object")
-    owner_kind = kind if kind in ("page", "data_source", "block") else "block"
+    owner_kind = kind if kind in ("page", "data_source", "database", "block") else "block"
     for key in ("icon", "cover"):
         yield from _file_object(obj.get(key), owner_id, owner_kind)
     block_type = obj.get("type")

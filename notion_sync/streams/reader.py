@@ -4,7 +4,7 @@ A page is its object (as listed, else retrieved), its block tree (children lists
 100, recursing only where ``has_children`` and never into child pages or
 databases, which are documents of their own), its page-level comments, the full
 lists of properties Notion truncated at 25 references, and its files. A data
-source is its object and its rows.
+source is its object, its database's object and its rows.
 
 A document comes as :class:`Piece` s that the fetcher sends on before the next is
 read, so a task holds one piece, not a document: the top-level blocks of one
@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from notion_sync.core.errors import NotFound
 from notion_sync.core.records import DocumentKind
 from notion_sync.notion.client import NotionGateway
 from notion_sync.store.files import FileStore
@@ -154,6 +155,8 @@ class _Files:
             if link.owner_kind == "block"
             else await gw.retrieve_page(link.owner_id)
             if link.owner_kind == "page"
+            else await gw.retrieve_database(link.owner_id)
+            if link.owner_kind == "database"
             else await gw.retrieve_data_source(link.owner_id)
         )
         for candidate in find_files(fresh):
@@ -234,24 +237,28 @@ async def read_data_source(
             [Discovered(row.id, DocumentKind.PAGE, row.raw) for row in rows],
         )
     parts: list[tuple[str, Any]] = [("data_source", source)]
-    database = await _untitled_source_database(gw, source)
-    if database is not None:
+    parent = source.get("parent")
+    database_id = parent.get("database_id") if isinstance(parent, dict) else None
+    database, problem = await _source_database(gw, str(database_id)) if database_id else ({}, "")
+    if database:
         parts.append(("database", database))
-    yield await files.piece(parts, find_files(source))
+    piece = await files.piece(
+        parts, (link for obj in (source, database) for link in find_files(obj))
+    )
+    if problem:
+        piece.problems.append(problem)
+    yield piece
 
 
-async def _untitled_source_database(
-    gw: NotionGateway, source: dict[str, Any]
-) -> dict[str, Any] | None:
-    """The database of a data source Notion serves untitled (a database's single source
-    is), which names it: see :func:`~notion_sync.store.document.data_source_title`."""
-    title = source.get("title")
-    if isinstance(title, list) and any(
-        isinstance(item, dict) and str(item.get("plain_text") or "").strip() for item in title
-    ):
-        return None
-    database_id = (source.get("parent") or {}).get("database_id")
-    return await gw.retrieve_database(str(database_id)) if database_id else None
+async def _source_database(gw: NotionGateway, database_id: str) -> tuple[dict[str, Any], str]:
+    """The database a data source belongs to: its title, description, icon and list of
+    data sources are nowhere else, and it names a source Notion serves untitled (see
+    :func:`~notion_sync.store.document.data_source_title`). One the integration may not
+    read leaves the data source without it, said as a problem, rather than unexported."""
+    try:
+        return await gw.retrieve_database(database_id), ""
+    except NotFound as exc:
+        return {}, f"database {database_id} of the data source could not be read: {exc}"
 
 
 async def read_database(

@@ -2,7 +2,7 @@
 
 Rendering waits for the whole export because names and links need every
 document's place in the tree. It runs in a child process
-(:mod:`sinks.render_job`), so the worker's memory does not grow with the
+(:mod:`notion_sync.sinks.render_job`), so the worker's memory does not grow with the
 workspace and its event loop keeps heartbeating; only changed files are written
 (atomically), then the manifest, then ExportCompleted is announced. Rendering
 again after a crash gives the same bytes. What it knows of the export it asks the
@@ -21,6 +21,7 @@ import msgspec
 import orjson
 
 from notion_sync.core import metrics
+from notion_sync.core.config import MarkdownSettings
 from notion_sync.core.errors import NotionSyncError
 from notion_sync.core.process import die_with_parent, python_module
 from notion_sync.core.records import ExportFailed, RenderRequested
@@ -62,7 +63,9 @@ def export_record(export_id: str, request: ExportRequest, meta: ExportMeta) -> d
 
 
 async def render_in_child(
-    export: dict[str, Any], documents: Iterable[tuple[str, DocumentEntry]]
+    export: dict[str, Any],
+    documents: Iterable[tuple[str, DocumentEntry]],
+    markdown: MarkdownSettings | None = None,
 ) -> tuple[dict[str, int], int]:
     """Run ``notion_sync.sinks.render_job`` in a child process and return its result.
 
@@ -82,7 +85,8 @@ async def render_in_child(
 
     async def feed() -> None:
         try:
-            stdin.write(orjson.dumps({"export": export}) + b"\n")
+            header = {"export": export, "markdown": msgspec.to_builtins(markdown or {})}
+            stdin.write(orjson.dumps(header) + b"\n")
             for count, (doc_id, entry) in enumerate(documents, 1):
                 stdin.write(orjson.dumps([doc_id, [entry.state, entry.kind, entry.reason]]) + b"\n")
                 if count % FEED_LINES == 0:
@@ -112,7 +116,12 @@ async def render_in_child(
     return written, int(result["finished_at"])
 
 
-def register_render(app: faust.App, emitter: Emitter, ledger: LedgerView) -> None:
+def register_render(
+    app: faust.App,
+    emitter: Emitter,
+    ledger: LedgerView,
+    markdown: MarkdownSettings | None = None,
+) -> None:
     rendered: set[str] = set()
 
     @app.agent(emitter.events, name="render")
@@ -130,7 +139,9 @@ def register_render(app: faust.App, emitter: Emitter, ledger: LedgerView) -> Non
             request = meta.request
             try:
                 written, finished_at = await render_in_child(
-                    export_record(export_id, request, meta), ledger.documents_of(export_id)
+                    export_record(export_id, request, meta),
+                    ledger.documents_of(export_id),
+                    markdown,
                 )
             except RenderFailed as exc:
                 log.error("%s", exc)

@@ -41,7 +41,7 @@ def build_app(
     fetcher = register_fetcher(app, emitter, settings)
     register_sink(app, emitter)
     ledger = register_ledger(app, emitter, settings.kafka.events_partitions)
-    register_render(app, emitter, ledger)
+    register_render(app, emitter, ledger, settings.markdown)
 
     if monitor is not None:
         app.task(monitor.run)

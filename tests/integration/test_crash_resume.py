@@ -112,7 +112,10 @@ def test_run_killed_then_broker_gone_resumes_and_refetches_only_what_is_missing(
         count
         for endpoint, statuses in rerun["by_endpoint"].items()
         for count in statuses.values()
-        if endpoint.startswith(("POST /v1/search", "GET /v1/users", "POST /v1/data_sources"))
+        # What every rerun reads again: the listing, and each data source with its database.
+        if endpoint.startswith(
+            ("POST /v1/search", "GET /v1/users", "POST /v1/data_sources", "GET /v1/databases")
+        )
     )
     print(
         f"resume after kill -9 of run: {resume_seconds:.1f}s; requests: first run "

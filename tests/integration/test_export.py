@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 from confluent_kafka.admin import AdminClient
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -80,6 +81,22 @@ def test_export_is_complete_and_equals_what_notion_served(
             assert doc is not None
             rows = client.post(f"/v1/data_sources/{source_id}/query", json={}).json()
             assert [row["id"] for row in doc["rows"]] == [row["id"] for row in rows["results"]]
+            database_id = doc["data_source"]["parent"]["database_id"]
+            served_database = client.get(f"/v1/databases/{database_id}").json()
+            served_database.pop("request_id", None)
+            assert _without_signatures(doc["database"]) == _without_signatures(served_database)
+
+    # The JSON tree carries each data source's database, its hosted files as local copies.
+    exported = [orjson.loads(p.read_bytes()) for p in (out_dir / "json").rglob("*.json")]
+    databases = {d["id"]: d["database"] for d in exported if d["kind"] == "data_source"}
+    assert set(databases) == sources
+    hosted = [
+        db[field]["file"]
+        for db in databases.values()
+        for field in ("icon", "cover")
+        if (db.get(field) or {}).get("type") == "file"
+    ]
+    assert hosted and all(set(f) == {"url"} and "://" not in f["url"] for f in hosted)
 
     completions = [e for e in pipeline.events() if e.name in ("ExportCompleted", "ExportFailed")]
     assert [e.name for e in completions] == ["ExportCompleted"]

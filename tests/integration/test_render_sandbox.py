@@ -11,11 +11,9 @@ loads the index and the richest page with no failed local request.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import math
 import re
-import shutil
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,17 +23,18 @@ from urllib.parse import unquote, urlsplit
 import httpx
 import pytest
 import pytest_asyncio
-from aiohttp import web
 from markdown_it import MarkdownIt
 from notion_client import APIErrorCode, APIResponseError, AsyncClient
 from notion_client.helpers import async_collect_paginated_api
 
 from notion_sync.sandbox import Sandbox, SandboxConfig
+from notion_sync.sinks.csv_format import PAGE_COLUMN
 from notion_sync.sinks.export import RenderReport, render_export
 from notion_sync.sinks.layout import Layout, build_layout
 from notion_sync.store.document import FileRef
 from notion_sync.store.documents import DocumentStore
 from notion_sync.store.files import FileStore
+from tests.integration.browser import chromium, page_url, screenshot, serve
 from tests.unit.sinks.htmlcheck import parse_html
 
 JSON = dict[str, Any]
@@ -120,6 +119,8 @@ async def walk_workspace(
         for sid in [s for s in sources if s not in done]:
             done.add(sid)
             source = sources[sid] or await client.data_sources.retrieve(data_source_id=sid)
+            database_id = source["parent"]["database_id"]
+            database = await client.databases.retrieve(database_id=database_id)
             rows = await async_collect_paginated_api(client.data_sources.query, data_source_id=sid)
             row_counts[sid] = len(rows)
             for row in rows:
@@ -129,9 +130,10 @@ async def walk_workspace(
                     "kind": "data_source",
                     "id": sid,
                     "data_source": source,
+                    "database": database,
                     "rows": rows,
                     "property_items": {r["id"]: await _property_items(client, r) for r in rows},
-                    "files": await _files(http, files, source),
+                    "files": await _files(http, files, source, database),
                 }
             )
         for pid in [p for p in pages if p not in done]:
@@ -295,75 +297,31 @@ def test_every_csv_has_one_row_per_data_source_row(rendered: Rendered) -> None:
     for sid, count in expected.items():
         path = rendered.out / "csv" / rendered.layout.path(sid, ".csv")
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            assert len(list(csv.DictReader(fh))) == count, path
-
-
-async def _serve(root: Path, log: list[tuple[str, int]]) -> tuple[web.AppRunner, str]:
-    @web.middleware
-    async def record(request: web.Request, handler: Any) -> web.StreamResponse:
-        try:
-            response = await handler(request)
-        except web.HTTPException as exc:
-            log.append((request.path, exc.status))
-            raise
-        log.append((request.path, response.status))
-        return response
-
-    app = web.Application(middlewares=[record])
-    app.router.add_static("/", root)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, f"http://127.0.0.1:{port}"
-
-
-async def _screenshot(chromium: str, url: str, shot: Path, profile: Path) -> None:
-    proc = await asyncio.create_subprocess_exec(
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        "--hide-scrollbars",
-        "--window-size=1280,4000",
-        "--virtual-time-budget=5000",
-        f"--screenshot={shot}",
-        url,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, err = await asyncio.wait_for(proc.communicate(), timeout=120)
-    assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
+            rows = list(csv.DictReader(fh))
+        assert len(rows) == count, path
+        markdown = (rendered.out / "markdown").resolve()
+        for row in rows:  # each row's page, which every row here has, in the Markdown tree
+            page = (path.parent / row[PAGE_COLUMN]).resolve()
+            assert page.is_file() and page.is_relative_to(markdown), (path, row[PAGE_COLUMN])
 
 
 @pytest.mark.asyncio(loop_scope="module")
 async def test_headless_chromium_loads_index_and_rich_page(
     rendered: Rendered, tmp_path: Path
 ) -> None:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert chromium, "install Debian's chromium: apt-get install -y chromium"
+    browser = chromium()
     html_root = rendered.out / "html"
     showcase = [p["id"] for p in rendered.manifest["pages"] if p.get("special") == "showcase"]
     assert showcase, "the sandbox generates one page with every block type"
     richest = html_root / rendered.layout.path(showcase[0], ".html")
     log: list[tuple[str, int]] = []
-    runner, base = await _serve(html_root, log)
+    runner, base = await serve(html_root, log)
     shots = Path(tmp_path / "shots")
     shots.mkdir()
     try:
         for name, rel in (("index", Path("index.html")), ("rich", richest.relative_to(html_root))):
-            url = (
-                base
-                + "/"
-                + "/".join(httpx.URL("/" + p).raw_path.decode().lstrip("/") for p in rel.parts)
-            )
-            await _screenshot(chromium, url, shots / f"{name}.png", tmp_path / f"profile-{name}")
+            url = page_url(base, rel)
+            await screenshot(browser, url, shots / f"{name}.png", tmp_path / f"profile-{name}")
             assert (shots / f"{name}.png").stat().st_size > 10_000
     finally:
         await runner.cleanup()

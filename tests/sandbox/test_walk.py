@@ -34,6 +34,7 @@ def _check_against_manifest(result: WalkResult, manifest: dict[str, Any]) -> Non
     unshared = {p["id"] for p in manifest["pages"] if not p["shared"]}
     assert result.unshared <= unshared and result.unshared
     assert {d["id"] for d in manifest["data_sources"]} == set(result.data_sources)
+    assert {d["database_id"] for d in manifest["data_sources"]} == set(result.databases)
     for ds in manifest["data_sources"]:
         assert result.rows[ds["id"]] == ds["row_ids"]
     assert {u["id"] for u in result.users} == {u["id"] for u in manifest["users"]}

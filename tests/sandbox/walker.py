@@ -58,6 +58,7 @@ class WalkResult:
 
     pages: dict[str, JSON] = field(default_factory=dict)
     data_sources: dict[str, JSON] = field(default_factory=dict)
+    databases: dict[str, JSON] = field(default_factory=dict)
     users: list[JSON] = field(default_factory=list)
     reports: dict[str, PageReport] = field(default_factory=dict)
     rows: dict[str, list[str]] = field(default_factory=dict)
@@ -87,7 +88,11 @@ class Walker:
         for u in r.users:
             shapes.user(u)
         await asyncio.gather(*(self.page(pid) for pid in list(r.pages)))
-        for ds_id in r.data_sources:
+        for ds_id, source in r.data_sources.items():
+            database_id = source["parent"]["database_id"]
+            if database_id not in r.databases:
+                r.databases[database_id] = await call(c.databases.retrieve, database_id=database_id)
+                shapes.database(r.databases[database_id])
             rows = await collect(c.data_sources.query, "page_or_data_source", data_source_id=ds_id)
             for row in rows:
                 shapes.page(row)

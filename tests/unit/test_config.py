@@ -34,7 +34,7 @@ def test_bad_yaml_names_the_file(tmp_path: Path) -> None:
 
 def test_yaml_must_be_a_mapping(tmp_path: Path) -> None:
     message = _error(_yaml(tmp_path / "c.yaml", "- kafka\n- notion\n"))
-    assert "must hold a mapping (kafka:, notion:, worker:)" in message
+    assert "must hold a mapping (kafka:, notion:, worker:, markdown:)" in message
 
 
 def test_unknown_key_says_remove_it(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ def test_renders_the_export_and_writes_its_manifest(tmp_path: Path) -> None:
     written, finished_at = asyncio.run(render_in_child(export, documents))
 
     assert written == {"markdown": 1, "json": 1}
-    [markdown] = (tmp_path / "markdown").rglob("*.md")
+    [markdown] = (tmp_path / "markdown").rglob("Page *.md")
     assert "hello from the child" in markdown.read_text()
     manifest = orjson.loads((tmp_path / "manifest.json").read_bytes())
     assert manifest["export_id"] == "e1"
@@ -58,7 +58,7 @@ def test_the_ledger_view_decides_what_is_rendered_and_what_the_manifest_lists(
     written, _ = asyncio.run(render_in_child(export, documents))
 
     assert written == {"markdown": 2}
-    names = sorted(p.name for p in (tmp_path / "markdown").rglob("*.md"))
+    names = sorted(p.name for p in (tmp_path / "markdown").rglob("*.md") if p.name != "index.md")
     assert names == ["Kept c3d4e5f6.md", "Unchanged 1e1e1e1e.md"]
     manifest = orjson.loads((tmp_path / "manifest.json").read_bytes())
     assert manifest["counts"]["documents"] == {"page": 2}

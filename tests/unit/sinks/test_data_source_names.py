@@ -70,7 +70,7 @@ def test_every_format_names_an_untitled_source_after_its_database(tmp_path: Path
     assert (out / "csv" / f"{name}.csv").is_file()
     markdown = (out / "markdown" / f"{name}.md").read_text()
     assert '"title": "Tracker"' in markdown
-    assert "\n# Tracker" in markdown
+    assert "- [Tracker](Tracker%209c9c9c9c.md)" in (out / "markdown" / "index.md").read_text()
     html = (out / "html" / f"{name}.html").read_text()
     assert "<title>Tracker</title>" in html and ">Tracker</h1>" in html
     assert ">Tracker</a>" in (out / "html" / "index.html").read_text()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -12,6 +15,7 @@ from urllib.parse import unquote
 import orjson
 import pytest
 
+from notion_sync.sinks.csv_format import PAGE_COLUMN
 from notion_sync.sinks.export import (
     RenderReport,
     render_document,
@@ -19,7 +23,7 @@ from notion_sync.sinks.export import (
     write_pieces_if_changed,
 )
 from notion_sync.sinks.formats import UnknownFormatError, get_renderer
-from notion_sync.sinks.json_format import load_document
+from notion_sync.sinks.json_format import FORMAT_VERSION, load_document
 from notion_sync.sinks.layout import build_layout
 from notion_sync.store.documents import DocumentStore
 from notion_sync.store.files import FileStore
@@ -118,12 +122,14 @@ def test_all_formats_tree_report_and_byte_identical_reruns(
     home = "script alert(1) script c3d4e5f6"
     tree = snapshot(out)
     assert set(tree) == {
+        "README.md",
         "json/users.json",
         f"json/{home}.json",
         f"json/{home}/escape e4e4e4e4.json",
         f"json/{home}/Tasks 9c9c9c9c.json",
         f"json/{home}/Tasks 9c9c9c9c/Row 1e1e1e1e.json",
         f"json/{home}/img.png",
+        "markdown/index.md",
         f"markdown/{home}.md",
         f"markdown/{home}/escape e4e4e4e4.md",
         f"markdown/{home}/Tasks 9c9c9c9c.md",
@@ -259,8 +265,9 @@ def test_csv_tree_and_only_filter(stores: tuple[DocumentStore, FileStore], tmp_p
     report = render_export(store, files, ["csv", "markdown"], out, only=[SOURCE_ID, ROW_ID])
     assert report.written == {"csv": 1, "markdown": 2}
     with (out / "csv" / "Tasks 9c9c9c9c.csv").open(encoding="utf-8-sig", newline="") as fh:
-        assert list(csv.DictReader(fh)) == [{"title": "Row"}]
-    assert (out / "markdown" / "Tasks 9c9c9c9c" / "Row 1e1e1e1e.md").is_file()
+        row_page = "../markdown/Tasks 9c9c9c9c/Row 1e1e1e1e.md"
+        assert list(csv.DictReader(fh)) == [{"title": "Row", PAGE_COLUMN: row_page}]
+    assert (out / "csv" / row_page).resolve().is_file()
 
 
 def test_unknown_format_lists_allowed_names(
@@ -349,3 +356,81 @@ def test_a_file_hard_linked_by_an_earlier_version_becomes_a_copy(
     os.link(blob, image)
     assert render_export(store, files, ["markdown"], out).files_placed == 1
     assert not os.path.samefile(image, blob) and image.read_bytes() == blob.read_bytes()
+
+
+_RENDER_UNDER_UMASK = """\
+import sys
+from pathlib import Path
+
+from notion_sync.sinks.export import render_export
+from notion_sync.store.documents import DocumentStore
+from notion_sync.store.files import FileStore
+
+state, out = Path(sys.argv[1]), Path(sys.argv[2])
+render_export(DocumentStore(state), FileStore(state), sys.argv[3].split(","), out)
+"""
+
+
+@pytest.mark.parametrize(
+    ("umask", "file_mode", "dir_mode"), [(0o022, 0o644, 0o755), (0o027, 0o640, 0o750)]
+)
+def test_files_and_folders_get_the_modes_the_umask_gives(
+    stores: tuple[DocumentStore, FileStore],
+    tmp_path: Path,
+    umask: int,
+    file_mode: int,
+    dir_mode: int,
+) -> None:
+    """Not mkstemp's 0600, which the rename kept: nginx serving html/ answered 403 for every
+    page. The umask is read once per process, so the render runs in a process of its own."""
+    store, files = stores
+    fill(store, files)
+    out = tmp_path / "out"
+    render = [
+        sys.executable,
+        "-c",
+        _RENDER_UNDER_UMASK,
+        str(store.root),
+        str(out),
+        ",".join(FORMATS),
+    ]
+    subprocess.run(
+        ["sh", "-c", f'umask {umask:03o} && exec "$@"', "sh", *render],
+        check=True,
+        cwd=Path(__file__).parents[3],
+    )
+    found = {p.relative_to(out).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*")}
+    assert {"README.md", "html/index.html", "html/style.css", "json/users.json"} <= set(found)
+    assert any(name.endswith("img.png") for name in found)  # a placed copy of a download
+    expected = {name: dir_mode if (out / name).is_dir() else file_mode for name in found}
+    assert found == expected
+    assert stat.S_IMODE(out.stat().st_mode) == dir_mode
+
+
+def test_the_readme_says_what_each_rendered_tree_is_and_nothing_else(
+    stores: tuple[DocumentStore, FileStore], tmp_path: Path
+) -> None:
+    store, files = stores
+    fill(store, files)
+    out = tmp_path / "out"
+    render_export(store, files, ["csv", "markdown"], out)
+    readme = (out / "README.md").read_text()
+    assert "| `markdown/` |" in readme and "| `csv/` |" in readme
+    assert "| `json/` |" not in readme and "| `html/` |" not in readme
+    assert "format_version" not in readme  # no JSON written, no JSON format to explain
+    assert "| `manifest.json` |" in readme and "| `.notion-sync/` |" in readme
+    assert f"`{PAGE_COLUMN}`" in readme
+    before = (out / "README.md").stat()
+    render_export(store, files, ["markdown", "csv"], out)  # same formats, other order
+    after = (out / "README.md").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # no temporary left
+
+    both = tmp_path / "both"
+    render_export(store, files, FORMATS, both)
+    text = (both / "README.md").read_text()
+    assert all(f"| `{name}/` |" in text for name in FORMATS)
+    assert f"## JSON format version {FORMAT_VERSION}" in text
+    assert f'`"format_version": {FORMAT_VERSION}`' in text
+    home = orjson.loads((both / "json" / "script alert(1) script c3d4e5f6.json").read_bytes())
+    assert home["format_version"] == FORMAT_VERSION

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from notion_sync.sinks.html import HtmlRenderer, render_index
+from notion_sync.sinks.context import RenderContext
+from notion_sync.sinks.html import HtmlRenderer, render_index, stylesheet
 from notion_sync.sinks.layout import build_layout
 from notion_sync.store.documents import index_entry
 from tests.unit.sinks.builders import (
@@ -16,6 +19,7 @@ from tests.unit.sinks.builders import (
     ROW_ID,
     SOURCE_ID,
     block,
+    equation,
     make_ctx,
     page,
     page_doc,
@@ -29,14 +33,26 @@ JSON = dict[str, Any]
 GOLDEN = Path(__file__).parents[2] / "golden"
 
 
-def render(blocks: list[JSON], others: list[JSON] | None = None, **kw: Any) -> tuple[str, Parsed]:
+def render_with(
+    blocks: list[JSON], others: list[JSON] | None = None, **kw: Any
+) -> tuple[str, Parsed, RenderContext]:
     doc = page_doc(blocks, **kw)
     ctx = make_ctx([doc, *(others or [])], doc, ".html")
     text = HtmlRenderer().render(doc, ctx).decode()
     parsed = parse_html(text)
     assert parsed.errors == [], parsed.errors
     assert parsed.doctype == "DOCTYPE html"
+    return text, parsed, ctx
+
+
+def render(blocks: list[JSON], others: list[JSON] | None = None, **kw: Any) -> tuple[str, Parsed]:
+    text, parsed, _ = render_with(blocks, others, **kw)
     return text, parsed
+
+
+def visible_text(text: str) -> str:
+    """What a browser shows."""
+    return parse_html(text).text
 
 
 def body_of(text: str) -> str:
@@ -76,11 +92,12 @@ def test_a_subpage_is_titled_by_its_own_name_and_its_breadcrumb_by_its_ancestors
         (block("divider"), "<hr>"),
         (
             block("equation", {"expression": "a<b"}),
-            '<div class="equation" role="math"><code>a&lt;b</code></div>',
+            '<div class="equation"><math display="block"><mrow><mi>a</mi>'
+            "<mo>&lt;</mo><mi>b</mi></mrow></math></div>",
         ),
         (
-            block("code", {"rich_text": [rt("<b>")], "language": "c++", "caption": []}),
-            '<figure class="code">\n<pre><code class="language-cpp">&lt;b&gt;</code></pre>'
+            block("code", {"rich_text": [rt("<b>")], "language": "plain text", "caption": []}),
+            '<figure class="code">\n<pre><code class="language-text">&lt;b&gt;</code></pre>'
             "\n</figure>",
         ),
         (
@@ -101,16 +118,24 @@ def test_a_subpage_is_titled_by_its_own_name_and_its_breadcrumb_by_its_ancestors
         ),
         (
             block("bookmark", {"url": "javascript:alert(1)", "caption": []}),
-            '<p class="bookmark">javascript:alert(1)</p>',
+            '<figure class="link-card bookmark">\n<span class="card">'
+            '<span class="card-title">javascript:alert(1)</span></span>\n</figure>',
+        ),
+        (
+            block("bookmark", {"url": "https://e.com/x", "caption": [rt("Read "), rt("this")]}),
+            '<figure class="link-card bookmark">\n<a class="card" href="https://e.com/x">'
+            '<span class="card-title">Read this</span><span class="card-url">https://e.com/x</span>'
+            "</a>\n</figure>",
         ),
         (
             block("embed", {"url": "https://e.com/x", "caption": []}),
-            '<p class="embed"><a href="https://e.com/x">https://e.com/x</a></p>',
+            '<figure class="link-card embed">\n<a class="card" href="https://e.com/x">'
+            '<span class="card-title">https://e.com/x</span></a>\n</figure>',
         ),
         (
             block("mystery", {"rich_text": [rt("kept")]}),
-            '<div class="unsupported">\n<p class="note">Unsupported Notion block: '
-            "<code>mystery</code></p>\n<p>kept</p>\n</div>",
+            '<div class="unsupported" data-block-type="mystery">\n<p class="unsupported-label">'
+            "mystery (not available through the Notion API)</p>\n<p>kept</p>\n</div>",
         ),
     ],
 )
@@ -154,8 +179,9 @@ def test_table_headers_scopes_and_padding() -> None:
         ]
     )
     assert body_of(text) == (
-        '<table class="simple-table">\n<thead><tr><th scope="col">A</th><th scope="col">B</th>'
-        '</tr></thead>\n<tbody>\n<tr><th scope="row">r</th><td></td></tr>\n</tbody>\n</table>'
+        '<div class="table-wrap">\n<table class="simple-table">\n<thead><tr><th scope="col">A</th>'
+        '<th scope="col">B</th></tr></thead>\n<tbody>\n<tr><th scope="row">r</th><td></td></tr>\n'
+        "</tbody>\n</table>\n</div>"
     )
 
 
@@ -286,8 +312,162 @@ def test_golden_html_page() -> None:
             ),
             block("bulleted_list_item", {"rich_text": [rt("tests")]}),
             block("to_do", {"rich_text": [rt("docs")], "checked": False}),
+            block("to_do", {"rich_text": [rt("design")], "checked": True}),
+            block(
+                "heading_2",
+                {"rich_text": [rt("Details")], "is_toggleable": True},
+                [
+                    block(
+                        "paragraph",
+                        {"rich_text": [rt("Cost grows as "), equation(r"O(n \log n)")]},
+                    ),
+                    block("equation", {"expression": r"\sum_{i=1}^{n} i = \frac{n(n+1)}{2}"}),
+                    block(
+                        "code",
+                        {
+                            "rich_text": [rt('print("ship")')],
+                            "language": "python",
+                            "caption": [rt("The launch")],
+                        },
+                    ),
+                ],
+                block_id="h2",
+            ),
+            block("bookmark", {"url": "https://notion.so/spec", "caption": [rt("The spec")]}),
+            block("unsupported", {"block_type": "button"}),
         ],
         title="Roadmap",
         icon={"type": "emoji", "emoji": "🗺️"},
     )
     assert text == (GOLDEN / "html" / "roadmap.html").read_text(encoding="utf-8")
+
+
+def test_equations_are_mathml_with_no_tex_left_in_the_source() -> None:
+    cases = r"f(x)=\begin{cases} 1 & x>0 \\ 0 & \text{else}\end{cases}"
+    aligned = r"\begin{aligned} a &= b \\ c &= d \end{aligned}"
+    text, _, ctx = render_with(
+        [
+            block("equation", {"expression": cases}, block_id="e1"),
+            block("equation", {"expression": aligned}, block_id="e2"),
+            block("paragraph", {"rich_text": [rt("so "), equation("$$x^2$$"), rt(".")]}),
+        ]
+    )
+    body = body_of(text)
+    assert body.count('<div class="equation"><math display="block">') == 2
+    assert "<mtable" in body  # the cases and the aligned rows are a table, not raw "&"
+    assert "<p>so <math>" in body and "<msup><mi>x</mi><mn>2</mn></msup>" in body
+    assert "\\begin" not in text and "$$" not in text
+    shown = visible_text(text)
+    assert "\\begin" not in shown and "$$" not in shown and "&" not in shown
+    assert ctx.stats == {}
+
+
+def test_tex_that_does_not_convert_is_shown_as_tex_and_counted() -> None:
+    text, _, ctx = render_with(
+        [
+            block("equation", {"expression": "a_"}),
+            block("paragraph", {"rich_text": [equation(r"\ce{H2O}")]}),
+        ]
+    )
+    assert body_of(text) == (
+        '<div class="equation"><code>a_</code></div>\n'
+        '<p><code class="equation" title="TeX">\\ce{H2O}</code></p>'
+    )
+    assert ctx.stats == {"equation:unconverted": 2}
+
+
+def test_hostile_tex_is_inert() -> None:
+    _, parsed = render(
+        [
+            block("equation", {"expression": r"\text{<script>alert(1)</script>}"}),
+            block("equation", {"expression": r"\href{javascript:alert(2)}{x}"}),
+            block("equation", {"expression": r'\color{red" onmouseover="alert(3)}{x}'}),
+        ]
+    )
+    assert "script" not in parsed.tags
+    math_attrs = [k for t, a in parsed.attrs if t not in ("a", "link") for k in a]
+    assert "href" not in math_attrs and "onmouseover" not in math_attrs
+    assert not any(v and "javascript" in v for _, a in parsed.attrs for v in a.values())
+    assert "<script>alert(1)</script>" in parsed.text  # shown as text
+
+
+def test_code_is_highlighted_with_classes_only_and_keeps_its_text_exactly() -> None:
+    source = 'def f(x):\n\treturn x + 1  # <b> & "q"\n\n'
+
+    def code(language: str, text: str = source) -> JSON:
+        return block("code", {"rich_text": [rt(text)], "language": language, "caption": []})
+
+    page = [code("python"), code("java/c/c++/c#", "int x;"), code("mermaid", "A-->B")]
+    first, parsed = render(page)
+    second, _ = render(page)
+    assert first == second
+    bodies = re.findall(r"<pre><code[^>]*>(.*?)</code></pre>", body_of(first), re.S)
+    assert [unescape(re.sub(r"<[^>]*>", "", b)) for b in bodies] == [source, "int x;", "A-->B"]
+    assert '<span class="k">def</span>' in bodies[0] and '<span class="c1">' in bodies[0]
+    assert '<span class="kt">int</span>' in bodies[1]  # Notion's "Java/C/C++/C#" as Java
+    assert bodies[2] == "A--&gt;B"  # no lexer: plain text
+    assert all("style" not in a for _, a in parsed.attrs)
+
+
+def test_stylesheet_styles_the_tokens_and_loads_nothing() -> None:
+    css = stylesheet().decode()
+    for token in (".code .k,", ".code .s,", ".code .c,", ".code .nf,", ".code .mi,"):
+        assert token in css
+    assert re.findall(r"url\((?!\"data:)", css) == []
+
+
+def test_unsupported_blocks_name_their_type_and_buttons_are_left_out() -> None:
+    text, _, ctx = render_with(
+        [
+            block("unsupported", {"block_type": "button"}, block_id="u1"),
+            block("unsupported", {"block_type": "ai_block"}, [para("summary")], block_id="u2"),
+            block("unsupported", None, block_id="u3"),
+            block("button", {}, block_id="u4"),
+        ]
+    )
+    assert body_of(text) == (
+        '<div class="unsupported" data-block-type="ai_block">\n'
+        '<p class="unsupported-label">AI block (not available through the Notion API)</p>\n'
+        "<p>summary</p>\n</div>\n"
+        '<div class="unsupported" data-block-type="unsupported">\n'
+        '<p class="unsupported-label">Unsupported block (not available through the Notion API)'
+        "</p>\n</div>"
+    )
+    assert ctx.stats == {"block:button": 2, "block:ai_block": 1, "block:unsupported": 1}
+
+
+def test_a_toggle_heading_is_the_summary_line_and_keeps_its_anchor() -> None:
+    text, _ = render(
+        [
+            block(
+                "heading_2", {"rich_text": [rt("More")], "is_toggleable": True}, [para("in")], "t"
+            ),
+            block("table_of_contents", {}),
+        ]
+    )
+    assert body_of(text).startswith(
+        '<details class="toggle-heading">\n<summary><h3 id="h-t">More</h3></summary>\n'
+        "<p>in</p>\n</details>"
+    )
+    assert '<a href="#h-t">More</a>' in text
+
+
+def test_database_cells_that_may_be_cut_carry_their_whole_text_as_a_tooltip() -> None:
+    long = "A note long enough to be cut\nover two lines"
+    row = page(
+        ROW_ID,
+        title="Row",
+        parent={"type": "data_source_id", "data_source_id": SOURCE_ID},
+        properties={"Notes": {"id": "n", "type": "rich_text", "rich_text": [rt(long)]}},
+    )
+    source = source_doc(
+        {
+            "Name": {"id": "title", "type": "title", "title": {}},
+            "Notes": {"id": "n", "type": "rich_text", "rich_text": {}},
+        },
+        [row],
+    )
+    ctx = make_ctx([source], source, ".html")
+    parsed = parse_html(HtmlRenderer().render(source, ctx).decode())
+    titles = [a.get("title") for t, a in parsed.attrs if t in ("th", "td")]
+    assert titles == [None, None, None, long]  # "Name", "Notes", "Row": never cut

@@ -174,7 +174,7 @@ def test_layout_is_identical_whatever_the_entry_order() -> None:
     assert [first.path(e["id"], ".md") for e in entries] == [
         second.path(e["id"], ".md") for e in entries
     ]
-    assert list(first.walk()) == list(second.walk())
+    assert list(first.tree()) == list(second.tree())
 
 
 def test_parent_cycles_are_broken_not_followed_forever() -> None:
@@ -257,7 +257,7 @@ def _peak_python_memory_building_and_walking(count: int) -> int:
     tracemalloc.start()
     try:
         with build_layout(entries) as layout:
-            walked = sum(1 for _ in layout.walk())
+            walked = sum(1 for _ in layout.tree())
             assert (
                 layout.path(uid(count), ".md").parts[-1]
                 == f"P{count % 9} {short_id(uid(count))}.md"
@@ -281,7 +281,7 @@ def test_name_clashes_are_settled_in_id_order_across_any_number_of_siblings() ->
     ids = [f"{n:08x}-0000-4000-8000-0000deadbeef" for n in range(1500, 0, -1)]
     with build_layout([entry(i, "Same") for i in ids]) as layout:
         names = {i: layout.path(i, ".md").name for i in ids}
-        order = [layout.path(i, ".md").name for _, i in layout.walk()]
+        order = [item.path(".md").name for item in layout.tree()]
     first = min(ids)
     assert names[first] == "Same deadbeef.md"
     assert all(names[i] == f"Same {i.replace('-', '')}.md" for i in ids if i != first)

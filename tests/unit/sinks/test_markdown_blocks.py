@@ -18,17 +18,18 @@ from tests.unit.sinks.builders import (
     rt,
     source_doc,
 )
+from tests.unit.sinks.gfm import gfm
 
 JSON = dict[str, Any]
 
 
 def body(blocks: list[JSON], others: list[JSON] | None = None, files: JSON | None = None) -> str:
-    """The Markdown after the front matter and ``# Title`` line."""
+    """The Markdown after the front matter."""
     doc = page_doc(blocks)
     doc["files"] = files or {}
     ctx = make_ctx([doc, *(others or [])], doc)
     text = MarkdownRenderer().render(doc, ctx).decode("utf-8")
-    head, _, rest = text.partition("\n# Page\n\n")
+    head, _, rest = text.partition("\n---\n\n")
     assert head.startswith("---\n"), text
     return rest
 
@@ -47,9 +48,11 @@ def test_headings_shift_below_the_page_title(kind: str, prefix: str) -> None:
     )
 
 
-def test_toggleable_heading_is_details() -> None:
+def test_toggleable_heading_is_a_markdown_heading_inside_details() -> None:
+    """A real heading, so GitHub anchors it (and shows it beside the arrow) and TOCs reach it."""
     h = block("heading_2", {"rich_text": [rt("More")], "is_toggleable": True}, [para("inside")])
-    assert body([h]) == "<details>\n<summary><h3>More</h3></summary>\n\ninside\n\n</details>\n"
+    assert body([h]) == ("<details>\n<summary>\n\n### More\n\n</summary>\n\ninside\n\n</details>\n")
+    assert "<summary>\n<h3>More</h3>\n</summary>" in gfm(body([h]))
 
 
 def test_nested_lists_number_and_indent_correctly() -> None:
@@ -125,7 +128,26 @@ def test_code_fence_with_language_and_caption() -> None:
     )
     assert body([code]) == "````python\nx = '```'\n*not emphasis*\n````\n\ncaption\n"
     plain = block("code", {"rich_text": [rt("a")], "language": "plain text", "caption": []})
-    assert body([plain]) == "```text\na\n```\n"
+    assert body([plain]) == "```\na\n```\n"
+
+
+@pytest.mark.parametrize(
+    ("language", "info"),
+    [
+        ("c++", "cpp"),
+        ("C#", "csharp"),
+        ("java/c/c++/c#", "java"),
+        ("llvm ir", "llvm"),
+        ("docker", "dockerfile"),
+        ("ascii art", ""),
+        ("Python", "python"),
+        ("some new`lang", "some-new-lang"),
+        (None, ""),
+    ],
+)
+def test_code_fence_languages_use_githubs_names(language: str | None, info: str) -> None:
+    code = block("code", {"rich_text": [rt("x")], "language": language, "caption": []})
+    assert body([code]) == f"```{info}\nx\n```\n"
 
 
 def test_equation_divider() -> None:
@@ -147,13 +169,23 @@ def test_table_with_headers_escapes_pipes_and_pads_rows() -> None:
     assert body([t]) == "| A | B\\|C | D |\n| --- | --- | --- |\n| **r1** | line<br>break |   |\n"
 
 
-def test_table_without_column_header_gets_an_empty_header_row() -> None:
+def test_table_without_column_header_is_an_html_table() -> None:
+    """GFM tables always have a header row; an empty one shows as a blank band on GitHub."""
     t = block(
         "table",
-        {"table_width": 2, "has_column_header": False, "has_row_header": False},
-        [block("table_row", {"cells": [[rt("a")], [rt("b")]]})],
+        {"table_width": 3, "has_column_header": False, "has_row_header": True},
+        [
+            block("table_row", {"cells": [[rt("a")], [rt("b <i>\n\nc", bold=True)]]}),
+            block("table_row", {"cells": [[rt("d")], [rt("e")], [rt("f")]]}),
+        ],
     )
-    assert body([t]) == "|  |  |\n| --- | --- |\n| a | b |\n"
+    assert body([t]) == (
+        "<table>\n"
+        "<tr><th>a</th><td><strong>b &lt;i&gt;<br><br>c</strong></td><td></td></tr>\n"
+        "<tr><th>d</th><td>e</td><td>f</td></tr>\n"
+        "</table>\n"
+    )
+    assert "<td><strong>b &lt;i&gt;<br><br>c</strong></td>" in gfm(body([t]))
 
 
 def test_columns_render_in_order() -> None:
@@ -210,10 +242,10 @@ def test_bookmark_embed_link_preview_and_unsafe_urls() -> None:
     ]
     assert body(blocks) == (
         "[https://example.com/a b](https://example.com/a%20b)\n\n"
-        "[An embed](https://example.com/e)\n\n"
+        "[https://example.com/e](https://example.com/e)\n\nAn embed\n\n"
         "[https://github.com/x/y/pull/1](https://github.com/x/y/pull/1)\n\n"
         "javascript:alert(1)\n\n"
-        "bad\n"
+        "JaVa\tScRiPt:alert(1)\n\nbad\n"
     )
 
 
@@ -270,12 +302,13 @@ def test_table_of_contents_links_github_anchors_and_breadcrumb() -> None:
         block("breadcrumb", {}),
     ]
     assert body(blocks) == (
-        "- [Intro \\& Goals](#intro--goals)\n  - [Intro \\& Goals](#intro--goals-1)\n\n"
-        "## Intro \\& Goals\n\n### Intro \\& Goals\n\nPage\n"
+        "- [Intro & Goals](#intro--goals)\n  - [Intro & Goals](#intro--goals-1)\n\n"
+        "## Intro & Goals\n\n### Intro & Goals\n\nPage\n"
     )
 
 
 def test_template_tab_unsupported_and_unknown_types_keep_text_and_children() -> None:
+    item = block("numbered_list_item", {"rich_text": [rt("x")]})
     doc = page_doc(
         [
             block("template", {"rich_text": [rt("Add task")]}, [para("t")]),
@@ -283,21 +316,29 @@ def test_template_tab_unsupported_and_unknown_types_keep_text_and_children() -> 
                 "tab", {}, [para("Overview", [para("first panel")]), para("Details", [para("p2")])]
             ),
             block("unsupported", {}),
+            block("unsupported", {"block_type": "ai_block"}),
+            item,
+            block("unsupported", {"block_type": "button"}),
+            item,
             block("ai_meeting_notes_v9", {"rich_text": [rt("future text")]}, [para("kid")]),
             block("table_row", {"cells": []}),
         ]
     )
     ctx = make_ctx([doc], doc)
-    out = MarkdownRenderer().render(doc, ctx).decode().partition("# Page\n\n")[2]
+    out = MarkdownRenderer().render(doc, ctx).decode().partition("\n---\n\n")[2]
     assert out == (
         "Add task\n\nt\n\n"
         "**Overview**\n\nfirst panel\n\n**Details**\n\np2\n\n"
-        "_(Unsupported Notion block: unsupported)_\n\n"
-        "_(Unsupported Notion block: ai\\_meeting\\_notes\\_v9)_\n\nfuture text\n\nkid\n\n"
-        "_(Unsupported Notion block: table\\_row)_\n"
+        "_(Unsupported block: not available through the Notion API)_\n\n"
+        "_(AI block: not available through the Notion API)_\n\n"
+        "1. x\n2. x\n\n"  # the button is left out, as Notion's export does, and ends no list
+        "_(Ai meeting notes v9: not exported)_\n\nfuture text\n\nkid\n\n"
+        "_(Table row: not exported)_\n"
     )
     assert ctx.stats == {
         "block:unsupported": 1,
+        "block:ai_block": 1,
+        "block:button": 1,
         "block:ai_meeting_notes_v9": 1,
         "block:table_row": 1,
     }
@@ -384,3 +425,32 @@ def test_golden_markdown_page() -> None:
     ctx = make_ctx([doc], doc, users={"u-1": "Ada Lovelace"})
     golden = Path(__file__).parents[2] / "golden" / "markdown" / "roadmap.md"
     assert MarkdownRenderer().render(doc, ctx).decode() == golden.read_text(encoding="utf-8")
+
+
+def test_comments_name_their_authors() -> None:
+    doc = page_doc([para("Body")])
+    doc["comments"] = [
+        {
+            "created_by": {"object": "user", "id": "u-1"},
+            "created_time": "2024-03-01T10:00:00.000Z",
+            "rich_text": [rt("Looks *good*\nto me", bold=True)],
+        },
+        {"created_by": None, "created_time": None, "rich_text": None},
+    ]
+    ctx = make_ctx([doc], doc, users={"u-1": "Ada (admin)."})
+    text = MarkdownRenderer().render(doc, ctx).decode()
+    assert text.endswith(
+        "Body\n\n## Comments\n\n"
+        "- **Ada (admin).** (2024-03-01T10:00:00.000Z): **Looks \\*good\\***<br>**to me**\n"
+        "- **Someone** (): \n"
+    )
+    assert "<strong>Ada (admin).</strong>" in gfm(text)
+
+
+def test_headings_keep_a_trailing_hash_and_equations_lose_blank_lines() -> None:
+    blocks = [
+        block("heading_1", {"rich_text": [rt("C#")]}),
+        block("equation", {"expression": "a = b \\\\\n\n\n  c = d\n"}),
+    ]
+    assert body(blocks) == "## C\\#\n\n$$\na = b \\\\\n  c = d\n$$\n"
+    assert "<h2>C#</h2>" in gfm(body(blocks))

@@ -12,7 +12,8 @@ from typing import Any
 
 import yaml
 
-from notion_sync.sinks.csv_format import CsvRenderer
+from notion_sync.core.config import MarkdownSettings
+from notion_sync.sinks.csv_format import PAGE_COLUMN, CsvRenderer
 from notion_sync.sinks.markdown import MarkdownRenderer
 from tests.unit.sinks.builders import (
     OTHER_ID,
@@ -27,6 +28,8 @@ from tests.unit.sinks.builders import (
 )
 
 JSON = dict[str, Any]
+#: The properties under one key, to compare; the title also a heading, to read.
+NESTED = MarkdownSettings(front_matter="nested", title_heading=True)
 ADA = {"object": "user", "id": "u-ada", "name": "Ada Lovelace"}
 BOB = {"object": "user", "id": "u-bob"}  # name only in the users document
 
@@ -226,10 +229,10 @@ def test_csv_has_title_first_then_schema_order_and_notion_values() -> None:
     text = data.decode("utf-8-sig")
     assert "\r\n" in text
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    assert reader.fieldnames == ["Name", *[n for n in SCHEMA if n != "Name"]]
+    assert reader.fieldnames == ["Name", *[n for n in SCHEMA if n != "Name"], PAGE_COLUMN]
     rows = list(reader)
     assert len(rows) == 2
-    assert rows[0] == CSV_EXPECTED
+    assert rows[0] == {**CSV_EXPECTED, PAGE_COLUMN: ""}  # no Markdown rendered beside it
     assert rows[1]["Name"] == "Empty row" and rows[1]["Done"] == ""
     assert ctx.stats == {"property:hologram": 1}
 
@@ -237,7 +240,7 @@ def test_csv_has_title_first_then_schema_order_and_notion_values() -> None:
 def test_front_matter_has_typed_values_and_parses_as_yaml() -> None:
     source, other, row_doc = _docs()
     ctx = make_ctx([source, other, row_doc], row_doc, users={"u-bob": "Bob"})
-    text = MarkdownRenderer().render(row_doc, ctx).decode()
+    text = MarkdownRenderer(NESTED).render(row_doc, ctx).decode()
     meta = yaml.safe_load(text.split("---\n")[1])
     assert meta["id"] == ROW_ID
     assert meta["title"] == 'Write, "quote"\nnewline'
@@ -311,7 +314,7 @@ def test_truncated_relations_and_people_come_from_property_items() -> None:
         },
     }
     ctx = make_ctx([doc], doc, users={"u-bob": "Bob"})
-    meta = yaml.safe_load(MarkdownRenderer().render(doc, ctx).decode().split("---\n")[1])
+    meta = yaml.safe_load(MarkdownRenderer(NESTED).render(doc, ctx).decode().split("---\n")[1])
     assert len(meta["properties"]["Rel"]) == 30
     assert meta["properties"]["Who"] == ["Ada Lovelace", "Bob"]
 
@@ -327,7 +330,7 @@ def test_rich_text_mentions_in_property_values() -> None:
     )
     ctx = make_ctx([source], source, ".csv")
     rows = list(csv.DictReader(io.StringIO(CsvRenderer().render(source, ctx).decode("utf-8-sig"))))
-    assert rows == [{"Name": "r", "Notes": "see @Bob"}]
+    assert rows == [{"Name": "r", "Notes": "see @Bob", PAGE_COLUMN: ""}]
 
 
 def test_hostile_yaml_and_nulls() -> None:
@@ -347,7 +350,8 @@ def test_hostile_yaml_and_nulls() -> None:
         },
     )
     ctx = make_ctx([doc], doc)
-    meta = yaml.safe_load(MarkdownRenderer().render(doc, ctx).decode().split("\n---\n")[0][4:])
+    text = MarkdownRenderer(NESTED).render(doc, ctx).decode()
+    meta = yaml.safe_load(text.split("\n---\n")[0][4:])
     assert meta["title"] == "---\nkey: value # \x85\x7f"
     assert meta["properties"] == {
         "x: y": "- [a]",

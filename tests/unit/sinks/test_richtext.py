@@ -58,12 +58,12 @@ def test_code_spans_hold_backticks() -> None:
     assert both([rt("`x`", code=True)])[0] == "`` `x` ``"
 
 
-def test_markdown_special_characters_are_escaped() -> None:
+def test_markdown_special_characters_are_escaped_only_where_they_are_syntax() -> None:
     md, html = both([rt("*a* _b_ [c](d) <e> |f| ~g~ $h$ & `i` \\ # 1. -")])
-    assert md == (
-        "\\*a\\* \\_b\\_ \\[c\\](d) \\<e\\> \\|f\\| \\~g\\~ \\$h\\$ \\& \\`i\\` \\\\ # 1. -"
-    )
+    assert md == "\\*a\\* \\_b\\_ \\[c\\](d) \\<e> \\|f\\| \\~g\\~ \\$h\\$ & \\`i\\` \\ # 1. -"
     assert html == "*a* _b_ [c](d) &lt;e&gt; |f| ~g~ $h$ &amp; `i` \\ # 1. -"
+    md, _ = both([rt("0.0 notion_to_md R&D &amp; a > b < c C:\\dir\\ x\\*")])
+    assert md == "0.0 notion_to_md R&D \\&amp; a > b < c C:\\dir\\ x\\\\\\*"
 
 
 @pytest.mark.parametrize(
@@ -73,6 +73,11 @@ def test_markdown_special_characters_are_escaped() -> None:
         ("- not a list", "\\- not a list"),
         ("+ plus", "\\+ plus"),
         ("1. not ordered", "1\\. not ordered"),
+        ("1.5 is a number", "1.5 is a number"),
+        ("-5 degrees", "-5 degrees"),
+        ("#hashtag", "#hashtag"),
+        ("---", "\\---"),
+        ("==", "\\=="),
         ("> not quote", "\\> not quote"),
         ("line\n# second", "line\\\n\\# second"),
     ],
@@ -148,7 +153,7 @@ def test_mentions_of_every_type() -> None:
         mention({"type": "future_mention", "future_mention": {}}, "kept text"),
     ]
     md, html = both([x for i in items for x in (i, rt(" | "))], users={"u-9": "Ada"})
-    parts = md.split(" \\| ")
+    parts = (md + " ").split(" \\| ")
     assert parts[:10] == [
         "[Other Page](Page%20c3d4e5f6/Other%20Page%20e4e4e4e4.md)",
         "[Gone DB](https://www.notion.so/99999999999949998999999999999999)",
