@@ -42,7 +42,7 @@ lint: install
 # cores; each worker has its own embedded broker.
 test: install browser lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadfile \
-	  --cov --cov-report=term --cov-fail-under=85 --durations=25
+	  --cov --cov-report=term --cov-fail-under=90 --durations=25
 
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
