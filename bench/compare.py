@@ -28,6 +28,18 @@ from bench.scale import bench_scale_one
 FIGURES: list[tuple[str, str, Callable[[dict[str, Any]], float | None]]] = [
     ("requests ÷ minimum", "ratelimit", lambda r: r["figures"]["requests_ratio"]),
     ("utilisation (higher is better)", "ratelimit", lambda r: r["figures"]["utilisation"]),
+    # From the first request: a side that sends a token check before its worker starts
+    # counts its worker's start-up against "utilisation"; these two do not.
+    (
+        "utilisation, whole run (higher is better)",
+        "ratelimit",
+        lambda r: r["figures"]["utilisation_whole_run"],
+    ),
+    (
+        "utilisation, steady-state median (higher is better)",
+        "ratelimit",
+        lambda r: r["figures"].get("utilisation_steady_median"),
+    ),
     ("rate-limit wall s", "ratelimit", lambda r: r["run"]["wall_s"]),
     ("start-up to first request s", "ratelimit", lambda r: r["figures"]["startup_s"]),
     ("worker peak RSS MB", "scale", lambda r: r["run"]["peak_rss_mb"].get("worker")),
@@ -52,15 +64,6 @@ def compare(baseline: str, pages: int, rounds: int, this: str | None = None) -> 
             print(f"[compare] round {round_no + 1}/{rounds}: {side} …", flush=True)
             with measuring(sides[side]):
                 runs[side].append(_stages(pages))
-    table = []
-    for label, stage, read in FIGURES:
-        medians = {}
-        for side, results in runs.items():
-            values = [v for v in (read(r[stage]) for r in results) if v is not None]
-            medians[side] = statistics.median(values) if values else None
-        before, after = medians["baseline"], medians["this"]
-        ratio = round(after / before, 3) if before and after is not None else None
-        table.append({"figure": label, **medians, "ratio": ratio})
     return {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "baseline": resolve(baseline),
@@ -68,9 +71,23 @@ def compare(baseline: str, pages: int, rounds: int, this: str | None = None) -> 
         "pages": pages,
         "rounds": rounds,
         "machine": machine(),
-        "table": table,
+        "table": table(runs),
         "runs": runs,
     }
+
+
+def table(runs: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Each figure's median per side and the ratio this ÷ baseline (also for saved runs)."""
+    rows = []
+    for label, stage, read in FIGURES:
+        medians = {}
+        for side, results in runs.items():
+            values = [v for v in (read(r[stage]) for r in results) if v is not None]
+            medians[side] = statistics.median(values) if values else None
+        before, after = medians["baseline"], medians["this"]
+        ratio = round(after / before, 3) if before and after is not None else None
+        rows.append({"figure": label, **medians, "ratio": ratio})
+    return rows
 
 
 def report(result: dict[str, Any]) -> str:
