@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from xml.etree.ElementTree import Element
 
-from latex2mathml.converter import convert_to_element
-
 from notion_sync.sinks.context import RenderContext
 from notion_sync.sinks.html_inline import attr, tex_code, text
 
@@ -167,6 +165,10 @@ def mathml(tex: str, *, display: bool) -> str | None:
         return None
     source = _katex_names(_undelimited(tex))
     body: list[str] = []
+    # Imported on the first equation: latex2mathml's tables cost a render child
+    # about 12 MB, which an export with no equation (or no HTML) need not pay.
+    from latex2mathml.converter import convert_to_element
+
     try:
         root = convert_to_element(source, display="block" if display else "inline")
         if not all(_write(child, body) for child in root):

@@ -16,7 +16,6 @@ the caller gives them, with no queue per document.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import contextvars
 import functools
@@ -48,6 +47,10 @@ async def off_loop(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     started; otherwise the caller ends once ``fn`` has, so no write of a cancelled task
     (a stopping worker's sink) is still under way when a restarted one begins.
     """
+    # Imported here: the render child uses the store but never awaits, and asyncio (with
+    # the ssl it imports) would be a quarter of that child's memory.
+    import asyncio
+
     future = submit(fn, *args, **kwargs)
     waiter = asyncio.wrap_future(future)
     try:
