@@ -147,28 +147,37 @@ def anchor_slugs(texts: list[str]) -> list[str]:
 
 
 _LANGUAGES = {
-    "plain text": "text",
-    "c++": "cpp",
+    "plain text": "",
+    "ascii art": "",
+    "notion formula": "",
     "c#": "csharp",
+    "c++": "cpp",
     "f#": "fsharp",
-    "objective-c": "objectivec",
-    "visual basic": "vbnet",
-    "vb.net": "vbnet",
     "java/c/c++/c#": "java",
-    "shell": "shell",
+    "vb.net": "vbnet",
+    "visual basic": "vbnet",
+    "docker": "dockerfile",
+    "llvm ir": "llvm",
     "markup": "html",
     "webassembly": "wasm",
-    "arduino": "arduino",
+    "assembly": "asm",
+    "flow": "javascript",
 }
 
 
 def code_language(language: object) -> str:
-    """A Notion code language name as a fence info string (one word, no backticks)."""
+    """A Notion code language as GitHub (Linguist), Hugo and HTML's ``language-*`` name it.
+
+    Notion's names are Prism's; where highlighters know the language by another name
+    (``c++`` → ``cpp``) it gets that name, and languages none knows (``plain text``,
+    ``ascii art``, Notion formulas) get none, so the block shows as plain code rather
+    than as an unknown language. One word, no backticks: it is a fence's info string.
+    """
     if not isinstance(language, str):
         return ""
-    name = language.strip().lower()
+    name = " ".join(language.lower().split())
     name = _LANGUAGES.get(name, name)
-    return re.sub(r"[^a-z0-9_+#.\-]", "-", name).strip("-")
+    return re.sub(r"[^a-z0-9_+#.\-]+", "-", name).strip("-")
 
 
 #: Block types Notion's own exports leave out: they do something, they show nothing.

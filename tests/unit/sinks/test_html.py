@@ -97,8 +97,7 @@ def test_a_subpage_is_titled_by_its_own_name_and_its_breadcrumb_by_its_ancestors
         ),
         (
             block("code", {"rich_text": [rt("<b>")], "language": "plain text", "caption": []}),
-            '<figure class="code">\n<pre><code class="language-text">&lt;b&gt;</code></pre>'
-            "\n</figure>",
+            '<figure class="code">\n<pre><code>&lt;b&gt;</code></pre>\n</figure>',
         ),
         (
             block("toggle", {"rich_text": [rt("T")]}, [para("in")]),
