@@ -178,3 +178,17 @@ def test_the_config_error_example_is_what_the_cli_prints(
     result = CliRunner().invoke(main, ["config", "check"], env=env)
     assert result.exit_code == 2
     assert result.output == example["printed"]
+
+
+def test_every_export_failure_code_is_explained_in_operations() -> None:
+    """Each ``code`` an ExportFailed can carry has a row in operations.md's table."""
+    source = "\n".join(
+        path.read_text(encoding="utf-8") for path in (ROOT / "notion_sync").rglob("*.py")
+    )
+    codes = set(re.findall(r'\bcode\s*=\s*"([a-z_]+)"', source))
+    codes |= set(re.findall(r'_export_failed\([^\n]*?"([a-z_]+)",\s*now\)', source))
+    codes -= {"timeout"}  # a NotionError's code for a request, not an export's
+    table = (ROOT / "docs/operations.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", table, re.MULTILINE))
+    assert {"unauthorized", "root_not_found", "render_failed"} <= codes
+    assert codes <= documented, sorted(codes - documented)
