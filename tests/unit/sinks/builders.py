@@ -117,7 +117,11 @@ def page(
 
 
 def page_doc(blocks: list[JSON] | None = None, **kw: Any) -> Document:
-    p = page(**kw)
+    return doc_of(page(**kw), blocks)
+
+
+def doc_of(p: JSON, blocks: list[JSON] | None = None) -> Document:
+    """The page document of a page object already built (a data source's row)."""
     return {
         "kind": "page",
         "id": p["id"],

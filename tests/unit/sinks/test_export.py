@@ -34,6 +34,7 @@ from tests.unit.sinks.builders import (
     ROW_ID,
     SOURCE_ID,
     block,
+    doc_of,
     page,
     page_doc,
     para,
@@ -83,15 +84,7 @@ def fill(store: DocumentStore, files: FileStore) -> list[JSON]:
         [row],
         parent={"type": "page_id", "page_id": PAGE_ID},
     )
-    row_doc = {
-        "kind": "page",
-        "id": ROW_ID,
-        "page": row,
-        "blocks": [],
-        "comments": [],
-        "property_items": {},
-        "files": {},
-    }
+    row_doc = doc_of(row)
     users = {
         "kind": "users",
         "id": "users",

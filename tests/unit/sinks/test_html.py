@@ -19,6 +19,7 @@ from tests.unit.sinks.builders import (
     ROW_ID,
     SOURCE_ID,
     block,
+    doc_of,
     equation,
     make_ctx,
     page,
@@ -258,15 +259,7 @@ def test_data_source_page_is_a_table_linking_rows() -> None:
         },
         [row],
     )
-    row_doc = {
-        "kind": "page",
-        "id": ROW_ID,
-        "page": row,
-        "blocks": [],
-        "comments": [],
-        "property_items": {},
-        "files": {},
-    }
+    row_doc = doc_of(row)
     ctx = make_ctx([source, row_doc], source, ".html")
     parsed = parse_html(HtmlRenderer().render(source, ctx).decode())
     assert parsed.errors == []

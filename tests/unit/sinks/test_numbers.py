@@ -19,7 +19,7 @@ from notion_sync.sinks.export import render_export
 from notion_sync.sinks.numbers import format_number
 from notion_sync.store.documents import DocumentStore
 from notion_sync.store.files import FileStore
-from tests.unit.sinks.builders import ROW_ID, SOURCE_ID, page, source_doc
+from tests.unit.sinks.builders import ROW_ID, SOURCE_ID, doc_of, page, source_doc
 
 JSON = dict[str, Any]
 
@@ -190,17 +190,7 @@ def _export(store: DocumentStore, files: FileStore, out: Path) -> None:
         properties=VALUES,
     )
     store.put(source_doc(SCHEMA, [row]))
-    store.put(
-        {
-            "kind": "page",
-            "id": ROW_ID,
-            "page": row,
-            "blocks": [],
-            "comments": [],
-            "property_items": {},
-            "files": {},
-        }
-    )
+    store.put(doc_of(row))
     report = render_export(store, files, ["markdown", "html", "csv"], out)
     assert report.problems == {}
 

@@ -19,6 +19,7 @@ from tests.unit.sinks.builders import (
     OTHER_ID,
     ROW_ID,
     SOURCE_ID,
+    doc_of,
     make_ctx,
     mention,
     page,
@@ -209,15 +210,7 @@ def _docs() -> tuple[JSON, JSON, JSON]:
         ],
     )
     other = page_doc(page_id=OTHER_ID, title="Other")
-    row_doc = {
-        "kind": "page",
-        "id": ROW_ID,
-        "page": row,
-        "blocks": [],
-        "comments": [],
-        "property_items": {},
-        "files": {},
-    }
+    row_doc = doc_of(row)
     return source, other, row_doc
 
 
