@@ -7,7 +7,7 @@ Reading order: ``config`` (the knobs) -> ``generator`` (the workspace skeleton) 
 """
 
 from .clock import Clock, ManualClock, SystemClock
-from .config import DEFAULT_BURST, DEFAULT_RATE, SandboxConfig
+from .config import DEFAULT_BURST, DEFAULT_RATE, PRIMARY_INTEGRATION, Integration, SandboxConfig
 from .faults import FaultInjector
 from .manifest import build_manifest, minimum_requests
 from .sandbox import Sandbox
@@ -15,8 +15,10 @@ from .sandbox import Sandbox
 __all__ = [
     "DEFAULT_BURST",
     "DEFAULT_RATE",
+    "PRIMARY_INTEGRATION",
     "Clock",
     "FaultInjector",
+    "Integration",
     "ManualClock",
     "Sandbox",
     "SandboxConfig",

@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-__all__ = ["DEFAULT_BURST", "DEFAULT_RATE", "SandboxConfig"]
+__all__ = ["DEFAULT_BURST", "DEFAULT_RATE", "PRIMARY_INTEGRATION", "Integration", "SandboxConfig"]
 
 #: Notion documents "an average of three requests per second" per integration.
 DEFAULT_RATE = 3.0
 #: Notion allows unspecified "bursts beyond the average"; ten requests lets a client
 #: open a few pages in parallel before it is throttled, which is what we observe in practice.
 DEFAULT_BURST = 10
+#: The name, in the per-integration stats, of the integration the top-level fields describe.
+PRIMARY_INTEGRATION = "default"
+
+
+@dataclass(frozen=True)
+class Integration:
+    """Another integration served beside the first, as Notion serves many: its own token,
+    its own workspace (``seed``, ``pages``) and its own rate budget.
+
+    :param name: how the per-integration stats name it (never the token).
+    """
+
+    name: str
+    token: str
+    seed: int
+    pages: int = 200
+    rate: float = DEFAULT_RATE
+    burst: int = DEFAULT_BURST
 
 
 @dataclass(frozen=True)
@@ -32,6 +50,7 @@ class SandboxConfig:
     :param file_url_ttl: seconds for which a Notion-hosted file URL stays valid.
     :param host: interface to bind.
     :param port: port to bind; 0 picks a free one.
+    :param integrations: further integrations on the same server, told apart by token.
     """
 
     pages: int = 200
@@ -44,6 +63,7 @@ class SandboxConfig:
     file_url_ttl: float = 3600.0
     host: str = "127.0.0.1"
     port: int = 0
+    integrations: tuple[Integration, ...] = ()
 
     def __post_init__(self) -> None:
         if self.pages < 1:
@@ -60,6 +80,25 @@ class SandboxConfig:
             raise ValueError("file_url_ttl must be positive")
         if not self.token:
             raise ValueError("token must not be empty")
+        tokens = [self.token, *(i.token for i in self.integrations)]
+        names = [PRIMARY_INTEGRATION, *(i.name for i in self.integrations)]
+        if len(set(tokens)) != len(tokens) or len(set(names)) != len(names):
+            raise ValueError("every integration needs a token and a name of its own")
+
+    def integration_configs(self) -> dict[str, SandboxConfig]:
+        """One single-integration config per integration, by name, the first one first."""
+        configs = {PRIMARY_INTEGRATION: replace(self, integrations=())}
+        for extra in self.integrations:
+            configs[extra.name] = replace(
+                self,
+                token=extra.token,
+                seed=extra.seed,
+                pages=extra.pages,
+                rate=extra.rate,
+                burst=extra.burst,
+                integrations=(),
+            )
+        return configs
 
     @property
     def rate_limited(self) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from .clock import Clock
-from .config import SandboxConfig
+from .config import PRIMARY_INTEGRATION, SandboxConfig
 from .faults import FaultInjector
 from .manifest import build_manifest
 from .server import build_app
@@ -31,6 +31,10 @@ class Sandbox:
 
     or, from synchronous code, ``with Sandbox(cfg).running_in_thread() as sb: ...``.
 
+    With ``config.integrations`` it serves several integrations at once, each with its
+    own token, workspace and rate budget (``tokens``, ``manifest(name)``, and a line each
+    in ``stats()["by_integration"]``); faults and the server-wide counters are shared.
+
     :param config: the configuration (defaults: 200 pages, seed 1, 3 requests/s).
     :param clock: time source for rate limits and file expiry; pass a
         :class:`~.clock.ManualClock` to move time in tests without sleeping.
@@ -38,7 +42,18 @@ class Sandbox:
 
     def __init__(self, config: SandboxConfig | None = None, clock: Clock | None = None) -> None:
         self.config = config or SandboxConfig()
-        self.state = SandboxState(self.config, clock)
+        configs = self.config.integration_configs()
+        self.state = SandboxState(configs.pop(PRIMARY_INTEGRATION), clock)
+        self.others = [
+            SandboxState(
+                each,
+                self.state.clock,
+                name=name,
+                stats=self.state.stats,
+                faults=self.state.faults,
+            )
+            for name, each in configs.items()
+        ]
         self._runner: web.AppRunner | None = None
 
     # -- properties ---------------------------------------------------------------------
@@ -53,6 +68,11 @@ class Sandbox:
     def token(self) -> str:
         """The integration token the sandbox accepts."""
         return self.config.token
+
+    @property
+    def tokens(self) -> dict[str, str]:
+        """Every integration's token by name, the first (``token``) under ``"default"``."""
+        return {each.name: each.config.token for each in (self.state, *self.others)}
 
     @property
     def clock(self) -> Clock:
@@ -72,23 +92,27 @@ class Sandbox:
         """Zero the counters (``POST /__sandbox/stats/reset``)."""
         self.state.stats.reset()
 
-    def manifest(self) -> dict[str, Any]:
-        """The manifest served at ``GET /__sandbox/manifest``."""
-        return build_manifest(self.state)
+    def manifest(self, integration: str = PRIMARY_INTEGRATION) -> dict[str, Any]:
+        """The manifest served at ``GET /__sandbox/manifest[?integration=NAME]``."""
+        named = {each.name: each for each in (self.state, *self.others)}
+        return build_manifest(named[integration])
 
     # -- lifecycle ----------------------------------------------------------------------
     async def start(self) -> str:
         """Bind and serve; returns the base URL."""
         if self._runner is not None:
             return self.base_url
-        runner = web.AppRunner(build_app(self.state), access_log=None, handle_signals=False)
+        runner = web.AppRunner(
+            build_app(self.state, self.others), access_log=None, handle_signals=False
+        )
         await runner.setup()
         site = web.TCPSite(runner, self.config.host, self.config.port)
         await site.start()
         self._runner = runner
         host, port = runner.addresses[0][:2]
         shown = f"[{host}]" if ":" in str(host) else host
-        self.state.base_url = f"http://{shown}:{port}"
+        for each in (self.state, *self.others):
+            each.base_url = f"http://{shown}:{port}"
         return self.state.base_url
 
     async def stop(self) -> None:
@@ -96,7 +120,8 @@ class Sandbox:
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
-            self.state.base_url = ""
+            for each in (self.state, *self.others):
+                each.base_url = ""
 
     async def __aenter__(self) -> Sandbox:
         await self.start()

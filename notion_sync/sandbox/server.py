@@ -5,12 +5,16 @@ Every ``/v1`` request passes, in order: injected latency, authentication (401), 
 limiter (429 + ``Retry-After``), random faults at ``fault_rate``, and finally its handler.
 Each is counted in the stats under its templated route name, e.g.
 ``GET /v1/blocks/{id}/children``.
+
+A server may serve several integrations: the bearer token picks the integration, and
+with it the workspace, the rate budget and the per-integration stats line (Notion's
+limits are per integration); an unknown token gets 401.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from itertools import islice
 from typing import Any
 
@@ -26,6 +30,9 @@ __all__ = ["build_app"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 STATE_KEY = web.AppKey("sandbox_state", SandboxState)
+INTEGRATIONS_KEY = web.AppKey("sandbox_integrations", dict[str, SandboxState])
+#: Where the middleware leaves the state of the integration a ``/v1`` request is for.
+_INTEGRATION = web.RequestKey("sandbox_integration", SandboxState)
 
 
 def _endpoint(request: web.Request) -> str:
@@ -59,11 +66,13 @@ def _bearer(request: web.Request) -> str | None:
     return header[7:].strip()
 
 
-def _make_middleware(state: SandboxState) -> Any:
+def _make_middleware(primary: SandboxState, integrations: dict[str, SandboxState]) -> Any:
     @web.middleware
     async def notion_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.path.startswith("/v1/"):
             return await handler(request)
+        known = integrations.get(_bearer(request) or "")
+        state = request[_INTEGRATION] = known or primary
         request_id = state.next_request_id()
         sent_at = state.clock.now()
         delay = state.next_latency()
@@ -73,7 +82,9 @@ def _make_middleware(state: SandboxState) -> Any:
             response = await _guarded(state, request, handler, request_id, sent_at)
         except NotionAPIError as err:
             response = _error_response(state, err, request_id)
-        state.stats.request(_endpoint(request), response.status)
+        state.stats.request(
+            _endpoint(request), response.status, known.name if known else None, sent_at
+        )
         return response
 
     return notion_middleware
@@ -97,10 +108,10 @@ async def _guarded(
     scripted = state.faults.next_scripted()
     if scripted is not None:
         if state.limiter.is_paused(token, sent_at):
-            state.stats.bump("retry_after_violations")
+            state.stats.bump("retry_after_violations", state.name)
         if scripted.status == 429:
             state.limiter.pause(token, scripted.retry_after)
-            state.stats.bump("rate_limited")
+            state.stats.bump("rate_limited", state.name)
             raise NotionAPIError(
                 429,
                 "rate_limited",
@@ -112,9 +123,9 @@ async def _guarded(
         raise NotionAPIError(scripted.status, code, message)
     decision = state.limiter.check(token, sent_at)
     if decision.violation:
-        state.stats.bump("retry_after_violations")
+        state.stats.bump("retry_after_violations", state.name)
     if not decision.allowed:
-        state.stats.bump("rate_limited")
+        state.stats.bump("rate_limited", state.name)
         raise NotionAPIError(
             429,
             "rate_limited",
@@ -133,10 +144,13 @@ async def _guarded(
 
 
 def _json_handler(
-    state: SandboxState, fn: Callable[[web.Request], Awaitable[dict[str, Any]]]
+    handlers: dict[str, Callable[[web.Request], Awaitable[dict[str, Any]]]],
 ) -> Handler:
+    """One route, answered by the handler of the request's integration (by name)."""
+
     async def wrapped(request: web.Request) -> web.StreamResponse:
-        body = await fn(request)
+        state = request[_INTEGRATION]
+        body = await handlers[state.name](request)
         request_id = body["request_id"] = state.next_request_id()
         return web.Response(
             body=state.dumps(body),
@@ -147,22 +161,34 @@ def _json_handler(
     return wrapped
 
 
+def _signed_by(
+    states: Sequence[SandboxState], file_id: str, name: str, expires: int, sig: str
+) -> SandboxState | None:
+    """The integration whose workspace holds the file and whose key signed the URL:
+    file URLs carry no token, as Notion's pre-signed S3 URLs carry none."""
+    for state in states:
+        decoded = decode_id(state.config.seed, file_id)
+        if (
+            decoded is not None
+            and decoded[0] == Kind.FILE
+            and state.signer.verify(file_id, name, expires, sig)
+        ):
+            return state
+    return None
+
+
 async def _serve_file(request: web.Request) -> web.StreamResponse:
-    state = request.app[STATE_KEY]
     file_id = request.match_info["file_id"]
     name = request.match_info["name"]
-    request_id = state.next_request_id().replace("-", "")[:16].upper()
-    decoded = decode_id(state.config.seed, file_id)
     try:
         expires = int(request.query.get("expires", ""))
     except ValueError:
         expires = -1
     sig = request.query.get("sig", "")
-    if (
-        decoded is None
-        or decoded[0] != Kind.FILE
-        or not state.signer.verify(file_id, name, expires, sig)
-    ):
+    signer = _signed_by(list(request.app[INTEGRATIONS_KEY].values()), file_id, name, expires, sig)
+    state = signer or request.app[STATE_KEY]
+    request_id = state.next_request_id().replace("-", "")[:16].upper()
+    if signer is None:
         return web.Response(
             status=403,
             content_type="application/xml",
@@ -206,7 +232,11 @@ async def _reset_stats(request: web.Request) -> web.Response:
 async def _manifest(request: web.Request) -> web.StreamResponse:
     from .manifest import manifest_chunks
 
-    state = request.app[STATE_KEY]
+    named = request.query.get("integration")
+    by_name = {each.name: each for each in request.app[INTEGRATIONS_KEY].values()}
+    if named is not None and named not in by_name:
+        raise web.HTTPNotFound(text=f"no integration named {named!r}")
+    state = by_name[named] if named is not None else request.app[STATE_KEY]
     loop = asyncio.get_running_loop()
     chunks = manifest_chunks(state)
     response = web.StreamResponse(headers={"Content-Type": "application/json"})
@@ -222,13 +252,20 @@ async def _manifest(request: web.Request) -> web.StreamResponse:
     return response
 
 
-def build_app(state: SandboxState) -> web.Application:
-    """The aiohttp application serving ``state``."""
-    app = web.Application(middlewares=[_make_middleware(state)], client_max_size=4 * 1024 * 1024)
+def build_app(state: SandboxState, others: Sequence[SandboxState] = ()) -> web.Application:
+    """The aiohttp application serving ``state``, and beside it the integrations
+    ``others`` (each its own token, workspace and budget)."""
+    integrations = {each.config.token: each for each in (state, *others)}
+    app = web.Application(
+        middlewares=[_make_middleware(state, integrations)], client_max_size=4 * 1024 * 1024
+    )
     app[STATE_KEY] = state
-    api = NotionAPI(state)
-    for method, path, handler in api.routes():
-        app.router.add_route(method, path, _json_handler(state, handler))
+    app[INTEGRATIONS_KEY] = integrations
+    tables = [NotionAPI(each).routes() for each in integrations.values()]
+    names = [each.name for each in integrations.values()]
+    for route, (method, path, _handler) in enumerate(tables[0]):
+        handlers = {name: table[route][2] for name, table in zip(names, tables, strict=True)}
+        app.router.add_route(method, path, _json_handler(handlers))
     app.router.add_get("/__sandbox/stats", _stats)
     app.router.add_post("/__sandbox/stats/reset", _reset_stats)
     app.router.add_get("/__sandbox/manifest", _manifest)

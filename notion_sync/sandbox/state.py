@@ -14,7 +14,7 @@ import orjson
 
 from .blocks import Block, PageTree, build_tree
 from .clock import Clock, SystemClock
-from .config import SandboxConfig
+from .config import PRIMARY_INTEGRATION, SandboxConfig
 from .errors import not_found, validation_error
 from .faults import FaultInjector
 from .files import FileRef, FileSigner
@@ -31,19 +31,33 @@ TREE_CACHE_SIZE = 256
 
 
 class SandboxState:
-    """Shared state of one sandbox server.
+    """Shared state of one integration of a sandbox server: its workspace and budget.
 
-    :param config: the sandbox configuration.
+    :param config: the integration's configuration.
     :param clock: time source for rate limits and file expiry (real time by default).
+    :param name: the integration's name in the per-integration stats.
+    :param stats: the server's counters, shared by its integrations (new ones by default).
+    :param faults: the server's fault injector, shared likewise.
     """
 
-    def __init__(self, config: SandboxConfig, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        config: SandboxConfig,
+        clock: Clock | None = None,
+        *,
+        name: str = PRIMARY_INTEGRATION,
+        stats: Stats | None = None,
+        faults: FaultInjector | None = None,
+    ) -> None:
         self.config = config
+        self.name = name
         self.clock: Clock = clock or SystemClock()
         self.ws: Workspace = build_workspace(config.seed, config.pages)
-        self.stats = Stats()
+        self.stats = Stats() if stats is None else stats
         self.limiter = RateLimiter(config.rate, config.burst, self.clock)
-        self.faults = FaultInjector(config.seed, config.fault_rate, self.clock)
+        self.faults = (
+            FaultInjector(config.seed, config.fault_rate, self.clock) if faults is None else faults
+        )
         self.signer = FileSigner(
             digest(config.seed, "file-secret").to_bytes(8, "big") * 4, config.file_url_ttl
         )

@@ -18,6 +18,7 @@ from bench.ratelimit import bench_ratelimit
 from bench.replay import bench_replay
 from bench.report import write_report
 from bench.scale import bench_scale
+from bench.scale_out import REFS, bench_scale_out, render_markdown
 
 pytestmark = pytest.mark.e2e
 
@@ -66,6 +67,20 @@ def test_scale_smoke() -> None:
     )
     assert all(v > 0 for v in f["peak_rss_mb"].values())
     assert f["ms_per_page"] > 0
+
+
+def test_scale_out_smoke() -> None:
+    res = bench_scale_out(PAGES, (1, 2))
+    for run in res["runs"]:
+        assert run["states"] == ["completed"] * len(REFS), run
+        assert run["pages"] >= len(REFS)  # every integration exported pages
+        assert run["requests"] > run["pages"] and run["failures_http"] == 0
+        assert set(run["busiest_second"]) == set(REFS)
+        assert len(run["integrations_by_worker"]) == run["workers"]
+        fetched = [ref for served in run["integrations_by_worker"] for ref in served]
+        assert set(fetched) == set(REFS)  # every integration fetched, each by some worker
+        assert "worker" in run["peak_rss_mb"] and "broker" in run["peak_rss_mb"]
+    assert "| 2 |" in render_markdown(res)
 
 
 def test_replay_smoke() -> None:
