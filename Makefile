@@ -18,11 +18,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# Debian's chromium: the HTML export is checked in a real headless browser.
+# Debian's chromium: the HTML export is checked in a real headless browser. openssl: the
+# Kafka TLS test makes its certificates with it.
 $(APT_STAMP): | $(BIN)/python
-	@if ! command -v chromium >/dev/null 2>&1; then \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || { echo "could not install chromium (Debian package 'chromium'); the browser test needs it" >&2; exit 1; }; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium openssl >/dev/null) \
+	  || { echo "could not install the Debian packages 'chromium' and 'openssl'; the browser and TLS tests need them" >&2; exit 1; }; \
 	fi
 	touch $(APT_STAMP)
 

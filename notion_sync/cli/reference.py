@@ -24,9 +24,10 @@ import msgspec
 import msgspec.inspect as mi
 
 import notion_sync
-from notion_sync.core.config import ENV_PREFIX, KafkaSettings, Settings
+from notion_sync.core.config import ENV_PREFIX, Settings
+from notion_sync.core.kafka_settings import KafkaSettings
 from notion_sync.kafka.codec import load_packaged_schemas
-from notion_sync.kafka.topics import TOPIC_ROLES, TopicNames, topic_specs
+from notion_sync.kafka.topics import TOPIC_ROLES, TopicNames, TopicSpec, topic_specs
 
 __all__ = ["SECTIONS", "config_reference", "module_index", "splice", "stale", "topic_reference"]
 
@@ -42,15 +43,26 @@ def config_reference() -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for section in _struct(mi.type_info(Settings)).fields:
-        for field in _struct(section.type).fields:
-            kind, description = _described(field.type)
-            key = f"{section.name}.{field.name}"
-            if not description:
-                raise ValueError(f"setting {key} has no description in notion_sync/core/config.py")
-            env = ENV_PREFIX + f"{section.name}__{field.name}".upper()
-            default = _default(field)
-            rows.append(f"| `{key}` | {_type(kind)} | {default} | `{env}` | {_cell(description)} |")
+        rows += _setting_rows(section.name, _struct(section.type))
     return "\n".join(rows)
+
+
+def _setting_rows(prefix: str, struct: mi.StructType) -> list[str]:
+    """A row per setting of ``struct``; a nested section (``kafka.topics``) adds its own."""
+    rows = []
+    for field in struct.fields:
+        key = f"{prefix}.{field.name}"
+        if isinstance(field.type, mi.StructType):
+            rows += _setting_rows(key, field.type)
+            continue
+        kind, description = _described(field.type)
+        if not description:
+            raise ValueError(f"setting {key} has no description: give it about(...)")
+        env = ENV_PREFIX + key.replace(".", "__").upper()
+        rows.append(
+            f"| `{key}` | {_type(kind)} | {_default(field)} | `{env}` | {_cell(description)} |"
+        )
+    return rows
 
 
 def topic_reference() -> str:
@@ -58,7 +70,6 @@ def topic_reference() -> str:
     settings = KafkaSettings()
     names = TopicNames(settings.topic_prefix)
     versions = _schema_versions()
-    sized_by = _partition_settings()
     rows = [
         "| topic | key | values (Avro records) | partitions | retention | written by | read by |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -67,8 +78,9 @@ def topic_reference() -> str:
         role = TOPIC_ROLES[spec.name.removeprefix(f"{names.prefix}.")]
         values = ", ".join(f"`{name}`{versions[name]}" for name in role.values)
         rows.append(
-            f"| `{spec.name}` | {_cell(role.key)} | {values} | {sized_by[spec.name]} "
-            f"| {_retention(spec.config)} | {_cell(role.writers)} | {_cell(role.readers)} |"
+            f"| `{spec.name}` | {_cell(role.key)} | {values} "
+            f"| {spec.partitions} (`{spec.setting}.partitions`) | {_retention(spec)} "
+            f"| {_cell(role.writers)} | {_cell(role.readers)} |"
         )
     return "\n".join(rows)
 
@@ -175,28 +187,19 @@ def _default(field: mi.Field) -> str:
     return "unset" if value is None else f"`{value}`"
 
 
-def _partition_settings() -> dict[str, str]:
-    """Which ``kafka.*_partitions`` setting sizes each topic, found by asking topic_specs:
-    each setting gets a count no other has, and the count a topic comes out with names it."""
-    fields = [name for name in KafkaSettings.__struct_fields__ if name.endswith("_partitions")]
-    probe = {name: 1_000_001 + i for i, name in enumerate(fields)}
-    owner = {count: name for name, count in probe.items()}
-    defaults = KafkaSettings()
-    sized_by = {}
-    for spec in topic_specs(msgspec.structs.replace(defaults, **probe)):
-        name = owner.get(spec.partitions)
-        sized_by[spec.name] = (
-            f"`kafka.{name}` ({getattr(defaults, name)})" if name else f"{spec.partitions}, fixed"
-        )
-    return sized_by
+def _retention(spec: TopicSpec) -> str:
+    """Retention in words, then every config the topic is created with."""
+    ms, size = int(spec.config["retention.ms"]), int(spec.config["retention.bytes"])
+    kept = "until deleted" if ms < 0 else _duration(ms)
+    if size >= 0:
+        kept += f" or {size:,} bytes a partition"
+    configs = ", ".join(f"`{key}={value}`" for key, value in sorted(spec.config.items()))
+    return f"{kept} (`{spec.setting}.retention_ms`): {configs}"
 
 
-def _retention(config: dict[str, str]) -> str:
-    if not config:
-        return "the broker's defaults (deleted after its `retention.ms`)"
-    settings = ", ".join(f"`{key}={value}`" for key, value in sorted(config.items()))
-    kept = config.get("retention.ms") == "-1" and config.get("retention.bytes") == "-1"
-    return f"kept until deleted ({settings})" if kept else settings
+def _duration(ms: int) -> str:
+    days, rest = divmod(ms, 24 * 3600 * 1000)
+    return f"{days} days" if days and not rest else f"{ms:,} ms"
 
 
 def _schema_versions() -> dict[str, str]:

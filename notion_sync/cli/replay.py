@@ -24,6 +24,7 @@ from notion_sync.cli.options import (
 )
 from notion_sync.core.config import MarkdownSettings
 from notion_sync.core.errors import BrokerError, NotionSyncError
+from notion_sync.core.kafka_settings import KafkaSecurity
 from notion_sync.kafka.topics import TopicNames
 from notion_sync.sinks.replay import (
     ExportRecord,
@@ -51,10 +52,13 @@ def _from_topic(
     out_dir: Path,
     timeout: float,
     markdown: MarkdownSettings,
+    security: KafkaSecurity,
 ) -> ReplayResult:
     store_root = out_dir / STATE_DIR
     store = DocumentStore(store_root)
-    result = replay_from_topic(bootstrap, names.entities, export, exports, store, timeout=timeout)
+    result = replay_from_topic(
+        bootstrap, names.entities, export, exports, store, timeout=timeout, security=security
+    )
     files = FileStore(store_root)
     original = FileStore(Path(export.out_dir or ".") / STATE_DIR)
     result.files_linked, result.files_missing = link_files(store, original, files, store.ids())
@@ -131,10 +135,21 @@ def replay(
         reason = str(exc)
     else:
         try:
-            exports = read_exports(bootstrap, names.events, timeout=min(timeout, 10.0))
+            security = settings.kafka.security
+            exports = read_exports(
+                bootstrap, names.events, timeout=min(timeout, 10.0), security=security
+            )
             export = choose_export(exports, export_id=export_id, token_ref=token_ref)
             result = _from_topic(
-                bootstrap, names, export, exports, wanted, out_dir, timeout, settings.markdown
+                bootstrap,
+                names,
+                export,
+                exports,
+                wanted,
+                out_dir,
+                timeout,
+                settings.markdown,
+                security,
             )
         except (BrokerError, TopicIncomplete) as exc:
             reason = str(exc)

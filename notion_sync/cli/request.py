@@ -69,9 +69,11 @@ def request(
             download_external=download_external,
         )
         resolved = resolve_broker(settings, start=False)
-        ensure_topics(resolved.bootstrap, settings.kafka)
+        ensure_topics(resolved.bootstrap, settings.kafka, strict=False)
         names = TopicNames(settings.kafka.topic_prefix)
-        publish_request(resolved.bootstrap, names.requests, record)
+        publish_request(
+            resolved.bootstrap, names.requests, record, security=settings.kafka.security
+        )
     except NotionSyncError as exc:
         raise fail(exc) from exc
     if not follow:
@@ -88,5 +90,6 @@ def request(
         console,
         timeout=timeout,
         quiet=quiet or as_json,
+        security=settings.kafka.security,
     )
     raise SystemExit(print_outcome(view, console, as_json=as_json))

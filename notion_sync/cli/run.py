@@ -47,6 +47,7 @@ from notion_sync.cli.outcome import print_outcome
 from notion_sync.cli.preflight import who_am_i
 from notion_sync.core.config import Settings
 from notion_sync.core.errors import BrokerError, NotionSyncError
+from notion_sync.core.kafka_settings import KafkaSecurity
 from notion_sync.core.process import die_with_parent, python_module
 from notion_sync.core.request import build_request
 from notion_sync.kafka.broker import ensure_embedded_broker, read_embedded_broker
@@ -116,7 +117,9 @@ def stop_worker(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None
             process.wait()
 
 
-def _unfinished_export(state_file: Path, broker: Broker, topic: str) -> str | None:
+def _unfinished_export(
+    state_file: Path, broker: Broker, topic: str, security: KafkaSecurity
+) -> str | None:
     """The export a previous ``run`` into this directory left unfinished on this broker."""
     try:
         previous = orjson.loads(state_file.read_bytes())
@@ -125,7 +128,7 @@ def _unfinished_export(state_file: Path, broker: Broker, topic: str) -> str | No
     if previous.get("bootstrap") != broker.bootstrap:
         return None
     export_id = str(previous.get("export_id"))
-    views = fold(read_events(broker.bootstrap, topic))
+    views = fold(read_events(broker.bootstrap, topic, security=security))
     view = views.get(export_id)
     if view is None or view.finished:
         return None
@@ -181,13 +184,14 @@ def _follow_one_worker(
     names = TopicNames(settings.kafka.topic_prefix)
     ensure_topics(broker.bootstrap, settings.kafka)
     state_file = Path(request["out_dir"]) / STATE_DIR / "run.json"
-    export_id = _unfinished_export(state_file, broker, names.events)
+    security = settings.kafka.security
+    export_id = _unfinished_export(state_file, broker, names.events, security)
     if export_id is None:
         export_id = request["export_id"]
         atomic_write(
             state_file, orjson.dumps({"export_id": export_id, "bootstrap": broker.bootstrap})
         )
-        publish_request(broker.bootstrap, names.requests, request)
+        publish_request(broker.bootstrap, names.requests, request, security=security)
     else:
         console.print(f"resuming export {export_id}", highlight=False)
     watch = BrokerWatch(broker)
@@ -203,6 +207,7 @@ def _follow_one_worker(
             timeout=None if deadline is None else max(0.0, deadline - time.monotonic()),
             alive=lambda: worker.poll() is None and watch.alive(),
             quiet=quiet,
+            security=security,
         )
         broker_alive = view.finished or watch.alive(now=True)
         if broker_alive and worker.poll() not in (None, 0):

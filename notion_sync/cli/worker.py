@@ -41,6 +41,6 @@ def worker(ctx: CliContext, broker: str | None, notion_url: str | None) -> None:
         settings = worker_settings(ctx, broker, notion_url)
         check_folder(settings.worker.state_dir)
         resolved = resolve_broker(settings, start=True)
-    except NotionSyncError as exc:
+        run_worker(settings, resolved.bootstrap, embedded=resolved.embedded)
+    except NotionSyncError as exc:  # e.g. a topic's partition count is not the configured one
         raise fail(exc) from exc
-    run_worker(settings, resolved.bootstrap, embedded=resolved.embedded)

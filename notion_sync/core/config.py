@@ -22,13 +22,13 @@ import msgspec
 import yaml
 
 from notion_sync.core.errors import ConfigError
+from notion_sync.core.kafka_settings import KafkaSettings, parse_broker_url
+from notion_sync.core.setting_types import AtLeastOne, Positive, Secret, about
 
 __all__ = [
     "DEFAULT_TOKEN_REF",
-    "KafkaSettings",
     "MarkdownSettings",
     "NotionSettings",
-    "Secret",
     "Settings",
     "WorkerSettings",
     "load_settings",
@@ -41,138 +41,76 @@ ENV_PREFIX = "NOTION_SYNC_"
 ENV_FILE = ".env"
 ENDPOINTS = ("blocks", "comments", "data_sources", "pages", "properties", "search", "users")
 
-Positive = Annotated[float, msgspec.Meta(gt=0)]
-AtLeastOne = Annotated[int, msgspec.Meta(ge=1)]
-
-
-def _about(description: str) -> msgspec.Meta:
-    """A setting's one-line description: the configuration reference in docs/operations.md."""
-    return msgspec.Meta(description=description)
-
-
-class Secret:
-    """A token that prints as ``**********``: a repr or log line of the settings leaks nothing."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def get_secret_value(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('**********')"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
-
-class KafkaSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    """Where the topics live and how they are laid out."""
-
-    broker: Annotated[
-        str | None, _about("the cluster, `kafka://HOST:PORT[,HOST:PORT]`; unset or empty: embedded")
-    ] = None
-    topic_prefix: Annotated[
-        str,
-        msgspec.Meta(pattern=r"^[A-Za-z0-9._-]+$"),
-        _about("topics are named `<prefix>.export-requests`, `<prefix>.fetch-tasks`, …"),
-    ] = "notion-sync"
-    requests_partitions: Annotated[AtLeastOne, _about("partitions of export-requests")] = 3
-    fetch_partitions: Annotated[
-        AtLeastOne, _about("partitions of fetch-tasks: at most this many integrations at once")
-    ] = 6
-    entities_partitions: Annotated[AtLeastOne, _about("partitions of entities")] = 12
-    events_partitions: Annotated[
-        AtLeastOne, _about("partitions of export-events and of the tables' changelogs")
-    ] = 6
-    replication_factor: Annotated[
-        AtLeastOne, _about("replicas of every topic created; 3 on a real cluster")
-    ] = 1
-    session_timeout: Annotated[
-        Positive, _about("consumer-group session timeout, seconds (embedded broker: 6)")
-    ] = 30.0
-    rebalance_timeout: Annotated[
-        Positive, _about("consumer-group rebalance timeout, seconds (embedded broker: 6)")
-    ] = 60.0
-    heartbeat_interval: Annotated[
-        Positive, _about("consumer heartbeat interval, seconds (embedded broker: 1)")
-    ] = 3.0
-
 
 class NotionSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """How workers talk to Notion: the budget is per integration (token)."""
 
-    base_url: Annotated[str, _about("the Notion API (a sandbox's URL for demos and tests)")] = (
+    base_url: Annotated[str, about("the Notion API (a sandbox's URL for demos and tests)")] = (
         "https://api.notion.com"
     )
     tokens: Annotated[
         dict[str, Secret],
-        _about("token_ref → token, resolved on workers only; prefer the environment variables"),
+        about("token_ref → token, resolved on workers only; prefer the environment variables"),
     ] = msgspec.field(default_factory=dict)
     rate: Annotated[
-        Positive, _about("requests per second per integration (Notion allows ~3 on average)")
+        Positive, about("requests per second per integration (Notion allows ~3 on average)")
     ] = 2.8
-    burst: Annotated[AtLeastOne, _about("requests an integration may send at once")] = 8
-    concurrency: Annotated[AtLeastOne, _about("requests in flight per integration")] = 8
+    burst: Annotated[AtLeastOne, about("requests an integration may send at once")] = 8
+    concurrency: Annotated[AtLeastOne, about("requests in flight per integration")] = 8
     endpoint_rates: Annotated[
         dict[str, Positive],
-        _about(f"caps inside the budget, requests per second, by endpoint: {', '.join(ENDPOINTS)}"),
+        about(f"caps inside the budget, requests per second, by endpoint: {', '.join(ENDPOINTS)}"),
     ] = msgspec.field(default_factory=dict)
-    timeout: Annotated[Positive, _about("seconds to wait for one response")] = 30.0
+    timeout: Annotated[Positive, about("seconds to wait for one response")] = 30.0
     max_retries: Annotated[
         int,
         msgspec.Meta(ge=0),
-        _about("retries of a 5xx, timeout or conflict; 429s always wait out Retry-After"),
+        about("retries of a 5xx, timeout or conflict; 429s always wait out Retry-After"),
     ] = 6
     backoff_base: Annotated[
-        Positive, _about("first retry's back-off, seconds, doubled each retry, jittered")
+        Positive, about("first retry's back-off, seconds, doubled each retry, jittered")
     ] = 0.5
-    backoff_max: Annotated[Positive, _about("longest back-off between retries, seconds")] = 30.0
+    backoff_max: Annotated[Positive, about("longest back-off between retries, seconds")] = 30.0
     breaker_threshold: Annotated[
-        AtLeastOne, _about("consecutive failures that open an integration's circuit")
+        AtLeastOne, about("consecutive failures that open an integration's circuit")
     ] = 8
     breaker_cooldown: Annotated[
-        Positive, _about("seconds an open circuit waits before a probe request")
+        Positive, about("seconds an open circuit waits before a probe request")
     ] = 10.0
     give_up_after: Annotated[
         Positive,
-        _about("seconds of nothing but failures (Notion unreachable) before the export fails"),
+        about("seconds of nothing but failures (Notion unreachable) before the export fails"),
     ] = 120.0
-    task_concurrency: Annotated[AtLeastOne, _about("documents fetched at once per worker")] = 16
+    task_concurrency: Annotated[AtLeastOne, about("documents fetched at once per worker")] = 16
     search_page_size: Annotated[
         int,
         msgspec.Meta(ge=1, le=100),
-        _about("results per search request, each page a fetch task (Notion serves at most 100)"),
+        about("results per search request, each page a fetch task (Notion serves at most 100)"),
     ] = 100
 
 
 class WorkerSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Per-process settings of a worker."""
 
-    web_host: Annotated[str, _about("interface of the health and metrics server")] = "127.0.0.1"
+    web_host: Annotated[str, about("interface of the health and metrics server")] = "127.0.0.1"
     web_port: Annotated[
         int,
         msgspec.Meta(ge=0, le=65535),
-        _about("port of the health and metrics server; 0: any free port (logged)"),
+        about("port of the health and metrics server; 0: any free port (logged)"),
     ] = 6066
     log_format: Annotated[
-        Literal["text", "json"], _about("`json`: one object per line; also `--log-format`")
+        Literal["text", "json"], about("`json`: one object per line; also `--log-format`")
     ] = "text"
-    log_level: Annotated[str, _about("the worker's log level (`DEBUG`, `INFO`, `WARNING`, …)")] = (
+    log_level: Annotated[str, about("the worker's log level (`DEBUG`, `INFO`, `WARNING`, …)")] = (
         "INFO"
     )
     state_dir: Annotated[
         Path,
-        _about("the per-document tables' SQLite files (unlinked once open); checked at start"),
+        about("the per-document tables' SQLite files (unlinked once open); checked at start"),
     ] = Path(".notion-sync-worker")
     shutdown_timeout: Annotated[
         Positive,
-        _about("seconds a stopping worker may take (commits, leaving the group) before it exits"),
+        about("seconds a stopping worker may take (commits, leaving the group) before it exits"),
     ] = 30.0
 
 
@@ -181,14 +119,14 @@ class MarkdownSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, 
 
     front_matter: Annotated[
         Literal["flat", "nested"],
-        _about(
+        about(
             "`flat`: properties as top-level front matter keys (Obsidian, Hugo, Jekyll); "
             "`nested`: under `properties:`"
         ),
     ] = "flat"
     title_heading: Annotated[
         bool,
-        _about(
+        about(
             "also write the title as a `# Title` line; off: only the front matter's `title`, "
             "which site themes print themselves"
         ),
@@ -231,12 +169,16 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
 
 
 def _beyond_types(settings: Settings) -> tuple[list[str], str] | None:
-    """What the types cannot say: a broker URL we can parse, endpoints we know."""
+    """What the types cannot say: a broker URL we can parse, security settings that fit
+    together, endpoints we know."""
     if settings.kafka.broker is not None:
         try:
             parse_broker_url(settings.kafka.broker)
         except ConfigError as exc:
             return ["kafka", "broker"], str(exc)
+    security = settings.kafka.security.problem(settings.kafka.broker)
+    if security:
+        return ["kafka", "security", security[0]], security[1]
     unknown = sorted(set(settings.notion.endpoint_rates) - set(ENDPOINTS))
     if unknown:
         known = list(ENDPOINTS)
@@ -262,7 +204,9 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def _from_environment(variables: dict[str, str | None]) -> dict[str, Any]:
-    """``NOTION_SYNC_SECTION__KEY=value`` as ``{section: {key: value}}``; JSON for mappings.
+    """``NOTION_SYNC_SECTION__KEY=value`` as ``{section: {key: value}}``, each further
+    ``__`` a level deeper (``NOTION_SYNC_KAFKA__TOPICS__ENTITIES__RETENTION_MS``); JSON for
+    mappings.
 
     Only the sections' variables are read: ``NOTION_SYNC_TOKEN_*`` and the like are
     looked up by name where they are needed.
@@ -272,7 +216,7 @@ def _from_environment(variables: dict[str, str | None]) -> dict[str, Any]:
     for name, value in variables.items():
         if value is None or not name.upper().startswith(ENV_PREFIX):
             continue
-        section, _, key = name[len(ENV_PREFIX) :].lower().partition("__")
+        section, *keys = name[len(ENV_PREFIX) :].lower().split("__")
         if section not in sections:
             continue
         parsed: Any = value
@@ -281,7 +225,9 @@ def _from_environment(variables: dict[str, str | None]) -> dict[str, Any]:
                 parsed = json.loads(value)
             except ValueError:
                 raise ConfigError(f"{name} is not valid JSON") from None
-        data = _merge(data, {section: {key: parsed} if key else parsed})
+        for key in reversed([key for key in keys if key]):
+            parsed = {key: parsed}
+        data = _merge(data, {section: parsed})
     return data
 
 
@@ -360,24 +306,3 @@ def resolve_token(settings: NotionSettings, token_ref: str) -> str:
         f"unknown token ref {token_ref!r}: set {env_name} or notion.tokens.{token_ref} "
         "in notion-sync.yaml on the workers"
     )
-
-
-def parse_broker_url(url: str) -> str:
-    """``kafka://h1:9092,h2:9092`` or ``h1:9092`` → a bootstrap servers string."""
-    scheme, sep, rest = url.strip().partition("://")
-    if sep and scheme not in ("kafka", "tcp"):
-        raise ConfigError(
-            f"broker URL {url!r}: unknown scheme {scheme + '://'!r}; "
-            "use kafka://HOST:PORT[,HOST:PORT…]"
-        )
-    raw = (rest if sep else url).strip().rstrip("/")
-    servers = [part.strip() for part in raw.split(",") if part.strip()]
-    if not servers:
-        raise ConfigError(f"broker URL {url!r} is empty; use kafka://HOST:PORT")
-    for server in servers:
-        host, sep, port = server.rpartition(":")
-        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ConfigError(
-                f"broker URL {url!r}: {server!r} is not HOST:PORT (kafka://HOST:PORT)"
-            )
-    return ",".join(servers)

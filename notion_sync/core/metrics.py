@@ -18,6 +18,7 @@ __all__ = [
     "EXPORT_DURATION",
     "FILES_DOWNLOADED",
     "FILE_BYTES",
+    "GROUP_LAG",
     "LIMITER_TOKENS",
     "LIMITER_WAIT",
     "LOOP_LONGEST_STALL",
@@ -126,6 +127,13 @@ TRACKED_DOCUMENTS = Gauge(
 CONSUMER_LAG = Gauge(
     "notion_sync_consumer_lag_messages",
     "Messages behind the end of each assigned partition.",
+    ["topic", "partition"],
+    registry=REGISTRY,
+)
+GROUP_LAG = Gauge(
+    "notion_sync_group_lag_messages",
+    "Messages the workers' group has still to read, per partition, as the broker reports it "
+    "(committed offset against end offset); every worker reports every partition.",
     ["topic", "partition"],
     registry=REGISTRY,
 )

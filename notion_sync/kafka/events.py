@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Iterable
@@ -102,7 +103,10 @@ class Emitter:
         """Decode each event; a poison message goes to the dead letters and the stream goes on.
 
         Only one agent per topic reports poison (``report_poison``), so a bad message
-        is dead-lettered once however many agents read the topic.
+        is dead-lettered once however many agents read the topic. The agent yields to the
+        event loop after each event: a stream whose buffer is full never suspends on its
+        own, and a few hundred buffered events in one step would hold up every heartbeat,
+        HTTP response and Kafka send behind them.
         """
         wanted = frozenset(expected)
         # Ack by hand, once an event is processed: one interrupted is handed back.
@@ -127,3 +131,4 @@ class Emitter:
                 continue
             yield event, decoded
             await stream.ack(event)
+            await asyncio.sleep(0)

@@ -26,6 +26,8 @@ from faust.transport.producer import Producer, ProducerBuffer
 from faust.types import TP, StreamT
 from faust.utils.functional import consecutive_numbers
 
+from notion_sync.core.kafka_settings import KafkaSecurity
+from notion_sync.kafka.connection import PLAINTEXT
 from notion_sync.kafka.highwater import true_end_offsets
 
 __all__ = [
@@ -118,13 +120,13 @@ async def _on_recovery_completed(self: Recovery, generation_id: int = 0) -> None
 _Highwaters = Callable[[AIOKafkaConsumerThread, list[TP]], Coroutine[Any, Any, Mapping[TP, int]]]
 
 
-def _highwaters_reading_to_the_end(bootstrap: str) -> _Highwaters:
+def _highwaters_reading_to_the_end(bootstrap: str, security: KafkaSecurity) -> _Highwaters:
     """The consumer's ``_highwaters``, which table recovery reads to, corrected by
     reading each partition's last batch on ``bootstrap`` (see ``highwater``)."""
 
     async def _highwaters(self: AIOKafkaConsumerThread, partitions: list[TP]) -> Mapping[TP, int]:
         reported = await _upstream_highwaters(self, partitions)
-        return await true_end_offsets(bootstrap, reported)
+        return await true_end_offsets(bootstrap, reported, security=security)
 
     return _highwaters
 
@@ -237,13 +239,13 @@ ATTRIBUTES: tuple[tuple[type, str, str], ...] = (
 )
 
 
-def install(bootstrap: str, *, embedded: bool) -> None:
+def install(bootstrap: str, *, embedded: bool, security: KafkaSecurity = PLAINTEXT) -> None:
     """Install the patches (idempotent); recovery reads changelogs past the end the
     broker reports only on the embedded broker, where that end falls short."""
     Consumer._new_offset = _new_offset  # type: ignore[method-assign]
     ThreadDelegateConsumer.seek_to_committed = _seek_to_committed  # type: ignore[method-assign]
     Recovery.on_recovery_completed = _on_recovery_completed  # type: ignore[method-assign]
     if embedded:
-        AIOKafkaConsumerThread._highwaters = _highwaters_reading_to_the_end(bootstrap)  # type: ignore[assignment]
+        AIOKafkaConsumerThread._highwaters = _highwaters_reading_to_the_end(bootstrap, security)  # type: ignore[assignment]
     else:
         AIOKafkaConsumerThread._highwaters = _upstream_highwaters  # type: ignore[method-assign]

@@ -21,6 +21,9 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from notion_sync.core.kafka_settings import KafkaSecurity
+from notion_sync.kafka.connection import PLAINTEXT, aiokafka_options
+
 __all__ = ["READ_TIMEOUT", "TrueEnds", "true_end_offsets"]
 
 #: How long to wait for a partition's last batch before trusting the reported end.
@@ -47,12 +50,19 @@ class TrueEnds:
         return quiet and self._answered >= set(self.starts)
 
 
-async def true_end_offsets(bootstrap: str, reported: Mapping[Any, int]) -> dict[Any, int]:
+async def true_end_offsets(
+    bootstrap: str, reported: Mapping[Any, int], *, security: KafkaSecurity = PLAINTEXT
+) -> dict[Any, int]:
     """The offset after each partition's last record, given the ends ListOffsets reported."""
     ends = TrueEnds(reported)
     if not ends.starts:
         return ends.ends
-    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    reader = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        group_id=None,
+        **aiokafka_options(security),
+    )
     await reader.start()
     try:
         partitions = {TopicPartition(tp.topic, tp.partition): tp for tp in ends.starts}

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from notion_sync.core.errors import SchemaError
+from notion_sync.core.kafka_settings import KafkaSecurity
 from notion_sync.kafka.codec import Decoded, decode
+from notion_sync.kafka.connection import PLAINTEXT
 from notion_sync.kafka.topic_reader import read_topic
 
 __all__ = ["ExportView", "fold", "latest", "read_events", "summary", "summary_row"]
@@ -98,10 +100,11 @@ def read_events(
     follow: bool = False,
     stop: Callable[[], bool] = lambda: False,
     timeout: float = 10.0,
+    security: KafkaSecurity = PLAINTEXT,
 ) -> Iterator[Decoded]:
     """Every decodable event on ``topic`` from the beginning (see :func:`read_topic`)."""
     for _partition, _offset, _key, value in read_topic(
-        bootstrap, topic, follow=follow, stop=stop, timeout=timeout
+        bootstrap, topic, follow=follow, stop=stop, timeout=timeout, security=security
     ):
         try:
             yield decode(value)

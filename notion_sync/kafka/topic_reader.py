@@ -14,6 +14,8 @@ import uuid
 from collections.abc import Callable, Iterator
 
 from notion_sync.core.errors import BrokerError
+from notion_sync.core.kafka_settings import KafkaSecurity
+from notion_sync.kafka.connection import PLAINTEXT, confluent_options
 
 __all__ = ["read_topic"]
 
@@ -31,6 +33,7 @@ def read_topic(
     follow: bool = False,
     stop: Callable[[], bool] = lambda: False,
     timeout: float = 10.0,
+    security: KafkaSecurity = PLAINTEXT,
 ) -> Iterator[Record]:
     """``(partition, offset, key, value)`` of every record of ``topic`` from the beginning.
 
@@ -50,6 +53,7 @@ def read_topic(
             # what matters reaches us as a timeout or an error and is said once, by us.
             "log_level": 0,
             "error_cb": _ignore,
+            **confluent_options(security),
         }
     )
     try:

@@ -11,11 +11,25 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from notion_sync.core.config import KafkaSettings
-from notion_sync.core.errors import BrokerError
+from notion_sync.core.errors import BrokerError, ConfigError
+from notion_sync.core.kafka_settings import KafkaSettings, TopicSettings
+from notion_sync.kafka.connection import aiokafka_options
+from notion_sync.kafka.topic_check import compare_topics
 
-__all__ = ["TOPIC_ROLES", "TopicNames", "TopicRole", "TopicSpec", "ensure_topics", "topic_specs"]
+__all__ = [
+    "TOPIC_ROLES",
+    "TopicNames",
+    "TopicRole",
+    "TopicSpec",
+    "ensure_topics",
+    "group_id",
+    "topic_specs",
+]
+
+if TYPE_CHECKING:
+    from aiokafka.admin import AIOKafkaAdminClient
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +60,15 @@ class TopicNames:
 
     def all(self) -> list[str]:
         return [self.requests, self.fetch, self.entities, self.events, self.dead_letters]
+
+    def consumed(self) -> list[str]:
+        """What the workers' group reads, so where its lag is (dead letters are for people)."""
+        return [self.requests, self.fetch, self.entities, self.events]
+
+
+def group_id(prefix: str) -> str:
+    """The workers' consumer group, Faust's app id: one group per topic prefix."""
+    return "notion-sync" if prefix == "notion-sync" else f"notion-sync-{prefix}"
 
 
 @dataclass(frozen=True)
@@ -105,66 +128,95 @@ TOPIC_ROLES = {
 
 @dataclass(frozen=True)
 class TopicSpec:
+    """A topic as the configuration wants it; ``setting`` is where that is configured."""
+
     name: str
+    setting: str
     partitions: int
+    replication_factor: int
     config: dict[str, str]
 
 
 _TOPIC_ALREADY_EXISTS = 36  # Kafka protocol error code
 
-_RETAINED = {"retention.ms": "-1", "retention.bytes": "-1"}
-
 
 def topic_specs(settings: KafkaSettings) -> list[TopicSpec]:
+    """Each topic from ``kafka.topics.<name>``, in the order of ``TOPIC_ROLES``."""
     names = TopicNames(settings.topic_prefix)
-    return [
-        TopicSpec(names.requests, settings.requests_partitions, {}),
-        TopicSpec(names.fetch, settings.fetch_partitions, {}),
-        TopicSpec(names.entities, settings.entities_partitions, dict(_RETAINED)),
-        TopicSpec(names.events, settings.events_partitions, dict(_RETAINED)),
-        TopicSpec(names.dead_letters, 1, dict(_RETAINED)),
-    ]
+    specs = []
+    for short in TOPIC_ROLES:
+        field = short.replace("-", "_")
+        topic: TopicSettings = getattr(settings.topics, field)
+        specs.append(
+            TopicSpec(
+                name=f"{names.prefix}.{short}",
+                setting=f"kafka.topics.{field}",
+                partitions=topic.partitions,
+                replication_factor=topic.replication_factor or settings.replication_factor,
+                config={
+                    "retention.ms": str(topic.retention_ms),
+                    "retention.bytes": str(topic.retention_bytes),
+                    "cleanup.policy": topic.cleanup_policy,
+                    "compression.type": topic.compression_type,
+                },
+            )
+        )
+    return specs
 
 
-def ensure_topics(bootstrap: str, settings: KafkaSettings, timeout: float = 15.0) -> None:
-    """Create missing topics; existing ones are left as they are.
+def ensure_topics(
+    bootstrap: str, settings: KafkaSettings, timeout: float = 15.0, *, strict: bool = True
+) -> None:
+    """Create missing topics and compare existing ones with their settings.
 
+    A partition count that differs raises :class:`ConfigError` (``strict``, as a worker
+    needs) or is logged; other differences are logged as warnings: the topic still works.
     Through aiokafka's admin client, which the worker loads anyway for Faust:
     librdkafka would add ~6 MB to the worker's RSS for this one call at start-up.
     """
-    asyncio.run(_ensure_topics(bootstrap, settings, timeout))
+    problems = asyncio.run(_ensure_topics(bootstrap, settings, timeout))
+    if problems and strict:
+        raise ConfigError("\n".join(problems))
+    for problem in problems:
+        log.warning("%s", problem)
 
 
-async def _ensure_topics(bootstrap: str, settings: KafkaSettings, timeout: float) -> None:
-    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+async def _ensure_topics(bootstrap: str, settings: KafkaSettings, timeout: float) -> list[str]:
+    from aiokafka.admin import AIOKafkaAdminClient
     from aiokafka.errors import KafkaError
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000))
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap,
+        request_timeout_ms=int(timeout * 1000),
+        **aiokafka_options(settings.security),
+    )
     try:
         try:
             await admin.start()
             existing = set(await admin.list_topics())
         except (KafkaError, OSError) as exc:
             raise BrokerError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
-        wanted = [spec for spec in topic_specs(settings) if spec.name not in existing]
-        if not wanted:
-            return
-        response = await admin.create_topics(
-            [
-                NewTopic(
-                    spec.name,
-                    spec.partitions,
-                    settings.replication_factor,
-                    topic_configs=spec.config,
-                )
-                for spec in wanted
-            ],
-            timeout_ms=int(timeout * 1000),
-        )
-        for name, code, message in response.topic_errors:
-            if code not in (0, _TOPIC_ALREADY_EXISTS):
-                raise BrokerError(f"cannot create topic {name}: {message or f'error {code}'}")
-            if code == 0:
-                log.info("created topic %s", name)
+        specs = topic_specs(settings)
+        await _create(admin, [spec for spec in specs if spec.name not in existing], timeout)
+        return await compare_topics(admin, [spec for spec in specs if spec.name in existing])
     finally:
         await admin.close()
+
+
+async def _create(admin: AIOKafkaAdminClient, wanted: list[TopicSpec], timeout: float) -> None:
+    from aiokafka.admin import NewTopic
+
+    if not wanted:
+        return
+    response = await admin.create_topics(
+        [
+            NewTopic(spec.name, spec.partitions, spec.replication_factor, topic_configs=spec.config)
+            for spec in wanted
+        ],
+        timeout_ms=int(timeout * 1000),
+    )
+    for name, code, message in response.topic_errors:
+        if code not in (0, _TOPIC_ALREADY_EXISTS):
+            raise BrokerError(f"cannot create topic {name}: {message or f'error {code}'}")
+        if code == 0:
+            log.info("created topic %s", name)

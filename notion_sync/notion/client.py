@@ -75,9 +75,9 @@ class NotionGateway:
         self.integration = integration
         self._sleep = sleep
         self._rng = rng or random.Random()
-        self._http = httpx.AsyncClient(
-            limits=httpx.Limits(max_connections=settings.concurrency * 2), verify=_tls()
-        )
+        # No more connections than requests in flight: httpcore checks every pooled
+        # connection for expiry whenever a request starts or ends.
+        self._http = httpx.AsyncClient(limits=_pool(settings.concurrency), verify=_tls())
         self._client = AsyncClient(
             auth=token,
             base_url=settings.base_url.rstrip("/"),
@@ -311,6 +311,10 @@ def warm_up() -> None:
     import httpcore  # noqa: F401
 
     _tls()
+
+
+def _pool(size: int) -> httpx.Limits:
+    return httpx.Limits(max_connections=size, max_keepalive_connections=size)
 
 
 @functools.cache

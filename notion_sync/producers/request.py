@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from notion_sync.core.kafka_settings import KafkaSecurity
 from notion_sync.kafka.codec import encode
+from notion_sync.kafka.connection import PLAINTEXT, confluent_options
 
 __all__ = ["publish_request"]
 
 
 def publish_request(
-    bootstrap: str, topic: str, request: dict[str, Any], timeout: float = 15.0
+    bootstrap: str,
+    topic: str,
+    request: dict[str, Any],
+    timeout: float = 15.0,
+    *,
+    security: KafkaSecurity = PLAINTEXT,
 ) -> None:
     """Publish a request (keyed by export id) and wait until the broker has it."""
     from confluent_kafka import KafkaException, Producer
@@ -25,6 +32,7 @@ def publish_request(
             "enable.idempotence": True,
             "log_level": 0,  # failures are reported once, below, not logged per attempt
             "error_cb": lambda err: met.append(str(err)),
+            **confluent_options(security),
         }
     )
 

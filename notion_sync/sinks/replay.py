@@ -37,7 +37,9 @@ import orjson
 
 from notion_sync.core.config import MarkdownSettings
 from notion_sync.core.errors import ConfigError, NotionSyncError, SchemaError, SinkError
+from notion_sync.core.kafka_settings import KafkaSecurity
 from notion_sync.kafka.codec import Decoded, decode
+from notion_sync.kafka.connection import PLAINTEXT
 from notion_sync.kafka.status import read_events
 from notion_sync.kafka.topic_reader import read_topic
 from notion_sync.sinks.export import RenderReport, render_export, workspace_name
@@ -111,11 +113,15 @@ class ExportRecord:
 
 
 def read_exports(
-    bootstrap: str, events_topic: str, *, timeout: float = 10.0
+    bootstrap: str,
+    events_topic: str,
+    *,
+    timeout: float = 10.0,
+    security: KafkaSecurity = PLAINTEXT,
 ) -> dict[str, ExportRecord]:
     """Every export on ``events_topic``, read from the start to its current end."""
     exports: dict[str, ExportRecord] = {}
-    for decoded in read_events(bootstrap, events_topic, timeout=timeout):
+    for decoded in read_events(bootstrap, events_topic, timeout=timeout, security=security):
         export_id = decoded.record.get("export_id")
         if isinstance(export_id, str):
             exports.setdefault(export_id, ExportRecord(export_id)).apply(decoded)
@@ -173,10 +179,14 @@ class ReplayResult:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-def _entities(bootstrap: str, topic: str, deadline: float) -> Iterator[tuple[Decoded, int]]:
+def _entities(
+    bootstrap: str, topic: str, deadline: float, security: KafkaSecurity
+) -> Iterator[tuple[Decoded, int]]:
     """Every decodable record of ``topic`` up to its current end, with its size in bytes."""
     timeout = max(0.1, deadline - time.monotonic())
-    for _partition, _offset, _key, value in read_topic(bootstrap, topic, timeout=timeout):
+    for _partition, _offset, _key, value in read_topic(
+        bootstrap, topic, timeout=timeout, security=security
+    ):
         try:
             yield decode(value), len(value)
         except SchemaError:
@@ -191,6 +201,7 @@ def replay_from_topic(
     store: DocumentStore,
     *,
     timeout: float = 120.0,
+    security: KafkaSecurity = PLAINTEXT,
 ) -> ReplayResult:
     """Assemble every document of ``export`` from ``entities_topic`` into ``store``.
 
@@ -214,7 +225,7 @@ def replay_from_topic(
     store.root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="replay-spool-", dir=store.root) as spool_root:
         spool = Path(spool_root)
-        for decoded, size in _entities(bootstrap, entities_topic, deadline):
+        for decoded, size in _entities(bootstrap, entities_topic, deadline, security):
             record = decoded.record
             doc_id, source = str(record.get("document_id")), record.get("export_id")
             wanted = (source == export.export_id and doc_id in assembled) or (

@@ -79,7 +79,7 @@ class Fetcher:
         table = app.Table(
             "fetch-planned",
             default=None,
-            partitions=settings.kafka.fetch_partitions,
+            partitions=settings.kafka.topics.fetch_tasks.partitions,
             store=table_store.URL,
         )
         self.planned = PlannedTable(app, table)

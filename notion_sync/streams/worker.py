@@ -13,7 +13,8 @@ from notion_sync.core.loop_monitor import LoopMonitor
 from notion_sync.core.process import exit_unless_done_within
 from notion_sync.kafka import faust_patches
 from notion_sync.kafka.events import Emitter
-from notion_sync.kafka.topics import TopicNames, ensure_topics
+from notion_sync.kafka.lag import LagReader
+from notion_sync.kafka.topics import TopicNames, ensure_topics, group_id
 from notion_sync.notion.client import warm_up
 from notion_sync.streams.app import create_app
 from notion_sync.streams.fetcher import register_fetcher
@@ -34,17 +35,22 @@ def build_app(
     """Create the topics if needed and wire planner, fetcher, sink, ledger and render;
     ``monitor`` watches the event loop while the app runs."""
     ensure_topics(bootstrap, settings.kafka)
-    faust_patches.install(bootstrap, embedded=embedded)
+    faust_patches.install(bootstrap, embedded=embedded, security=settings.kafka.security)
     app = create_app(settings, bootstrap, embedded=embedded)
     emitter = Emitter(app, TopicNames(settings.kafka.topic_prefix))
     register_planner(app, emitter, settings)
     fetcher = register_fetcher(app, emitter, settings)
     register_sink(app, emitter)
-    ledger = register_ledger(app, emitter, settings.kafka.events_partitions)
+    ledger = register_ledger(app, emitter, settings.kafka.topics.export_events.partitions)
     register_render(app, emitter, ledger, settings.markdown)
 
     if monitor is not None:
         app.task(monitor.run)
+    names = TopicNames(settings.kafka.topic_prefix)
+    lag = LagReader(
+        bootstrap, group_id(names.prefix), names.consumed(), security=settings.kafka.security
+    )
+    app.task(lag.run)
 
     @app.timer(interval=memory.TRIM_INTERVAL)
     async def _trim() -> None:

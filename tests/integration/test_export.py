@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import orjson
+import pytest
 from confluent_kafka.admin import AdminClient
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -44,6 +45,7 @@ def _served_tree(client: httpx.Client, block_id: str) -> list[dict[str, Any]]:
     return blocks
 
 
+@pytest.mark.parametrize("kafka_broker", ["default", "apache-kafka"], indirect=True)
 def test_export_is_complete_and_equals_what_notion_served(
     pipeline_factory: PipelineFactory, out_dir: Path
 ) -> None:

@@ -89,10 +89,23 @@ def test_precedence_cli_then_env_then_dotenv_then_yaml(
 
 
 def test_env_value_errors_name_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NOTION_SYNC_KAFKA__FETCH_PARTITIONS", "0")
-    assert "NOTION_SYNC_KAFKA__FETCH_PARTITIONS" in _error()
-    monkeypatch.setenv("NOTION_SYNC_KAFKA__FETCH_PARTITIONS", "many")
-    assert "kafka.fetch_partitions: Expected `int`, got `str`" in _error()
+    monkeypatch.setenv("NOTION_SYNC_KAFKA__TOPICS__FETCH_TASKS__PARTITIONS", "0")
+    assert "NOTION_SYNC_KAFKA__TOPICS__FETCH_TASKS__PARTITIONS" in _error()
+    monkeypatch.setenv("NOTION_SYNC_KAFKA__TOPICS__FETCH_TASKS__PARTITIONS", "many")
+    assert "kafka.topics.fetch_tasks.partitions: Expected `int`, got `str`" in _error()
+
+
+def test_env_sets_one_topic_setting_and_keeps_the_topic_defaults(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NOTION_SYNC_KAFKA__TOPICS__ENTITIES__RETENTION_MS", "-1")
+    topics = load_settings().kafka.topics
+    assert (topics.entities.retention_ms, topics.entities.partitions) == (-1, 12)
+    assert topics.export_events.retention_ms == 30 * 24 * 3600 * 1000
+    monkeypatch.setenv("NOTION_SYNC_KAFKA__TOPICS__ENTITIES__CLEANUP_POLICY", "forever")
+    message = _error()
+    assert "kafka.topics.entities.cleanup_policy: Invalid enum value 'forever'" in message
+    assert "NOTION_SYNC_KAFKA__TOPICS__ENTITIES__CLEANUP_POLICY" in message
 
 
 def test_env_reads_sections_only_and_json_for_mappings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,11 +137,13 @@ def test_tokens_are_redacted_in_as_dict_and_config_check(tmp_path: Path) -> None
 
 
 def test_config_check_exits_2_with_the_key_and_fix(tmp_path: Path) -> None:
-    config = _yaml(tmp_path / "c.yaml", "kafka:\n  fetch_partitions: 0\n")
+    config = _yaml(
+        tmp_path / "c.yaml", "kafka:\n  topics:\n    fetch_tasks:\n      partitions: 0\n"
+    )
     result = CliRunner().invoke(main, ["--config", str(config), "config", "check"])
     assert result.exit_code == 2
-    assert "kafka.fetch_partitions: Expected `int` >= 1" in result.output
-    assert "NOTION_SYNC_KAFKA__FETCH_PARTITIONS" in result.output
+    assert "kafka.topics.fetch_tasks.partitions: Expected `int` >= 1" in result.output
+    assert "NOTION_SYNC_KAFKA__TOPICS__FETCH_TASKS__PARTITIONS" in result.output
 
 
 def test_resolve_token_errors_name_the_variable_never_a_token(
