@@ -15,7 +15,7 @@ import click
 from notion_sync.cli.common import CliContext
 from notion_sync.core.config import DEFAULT_TOKEN_REF
 from notion_sync.core.logs import configure_logging
-from notion_sync.core.request import FORMATS
+from notion_sync.core.request import FORMATS, not_a_directory
 
 __all__ = [
     "LOG_LEVELS",
@@ -84,6 +84,15 @@ def broker_option(func: F) -> F:
     )(func)
 
 
+def _a_directory(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Path | None:
+    # Judged as typed: pathlib would read s3://bucket/prefix as the path s3:/bucket/prefix.
+    if value is None:
+        return None
+    if problem := not_a_directory(value):
+        raise click.BadParameter(problem)
+    return Path(value)
+
+
 def out_option(help: str, *, default: Path | None = None) -> Callable[[F], F]:
     # click 8.3 takes an explicit default=None as a value, so a required --out gets none.
     extra: dict[str, Any] = {"required": True} if default is None else {"default": default}
@@ -92,7 +101,8 @@ def out_option(help: str, *, default: Path | None = None) -> Callable[[F], F]:
         return click.option(
             "--out",
             "out_dir",
-            type=click.Path(path_type=Path, file_okay=False),
+            type=click.Path(file_okay=False),
+            callback=_a_directory,
             show_default=default is not None,
             help=help,
             **extra,

@@ -21,12 +21,14 @@ __all__ = [
     "FORMATS",
     "build_request",
     "normalize_id",
+    "not_a_directory",
     "validate_request",
 ]
 
 FORMATS = ("json", "markdown", "html", "csv")
 _HEX_ID = re.compile(r"^[0-9a-fA-F]{32}$")
 _TOKEN_REF = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://")
 
 
 def normalize_id(raw: str) -> str:
@@ -41,6 +43,21 @@ def normalize_id(raw: str) -> str:
         )
     bare = bare.lower()
     return f"{bare[:8]}-{bare[8:12]}-{bare[12:16]}-{bare[16:20]}-{bare[20:]}"
+
+
+def not_a_directory(out_dir: str) -> str | None:
+    """Why ``out_dir`` is a URL rather than a directory, or None.
+
+    ``s3://bucket/prefix`` would otherwise be taken as a relative path: the export would
+    land in a folder named ``s3:`` and report success.
+    """
+    match = _URL.match(out_dir)
+    if match is None:
+        return None
+    return (
+        f"output directory {out_dir!r} is a URL; exports are written to a local or mounted "
+        f"directory: pass a path ({match['scheme']}:// object storage is not supported yet)"
+    )
 
 
 def _writable(out_dir: str) -> str | None:
@@ -81,6 +98,8 @@ def validate_request(request: dict[str, Any], *, check_out_dir: bool = True) -> 
     out_dir = str(request.get("out_dir") or "")
     if not out_dir:
         problems.append("no output directory: pass --out DIR")
+    elif url := not_a_directory(out_dir):
+        problems.append(url)
     elif not os.path.isabs(out_dir):
         problems.append(f"output directory {out_dir!r} must be absolute on the wire")
     elif check_out_dir and (problem := _writable(out_dir)):

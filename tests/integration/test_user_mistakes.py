@@ -109,6 +109,16 @@ def test_an_unusable_out_is_refused_before_anything_is_published(tmp_path: Path)
     assert_plain(done.stderr)
 
 
+def test_an_object_store_out_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    done, _ = notion_sync(
+        "run", "--out", "s3://exports/acme", env={"NOTION_API_KEY": "ntn_x"}, cwd=tmp_path
+    )
+    assert done.returncode == ExitCode.USAGE, done
+    assert "'s3://exports/acme' is a URL" in done.stderr
+    assert "pass a path" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_in_a_pipe_run_status_and_request_follow_print_plain_lines(
     pipeline_factory: PipelineFactory, tmp_path: Path
 ) -> None:

@@ -43,6 +43,16 @@ def test_unwritable_output_directory_is_refused(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("url", ["s3://exports/acme", "gs://b/p", "az://c/p", "file:///tmp/x"])
+def test_an_object_store_url_is_refused_not_taken_as_a_relative_path(url: str) -> None:
+    problems = validate_request({"formats": ["json"], "token_ref": "default", "out_dir": url})
+    scheme = url.split(":")[0]
+    assert problems == [
+        f"output directory {url!r} is a URL; exports are written to a local or mounted "
+        f"directory: pass a path ({scheme}:// object storage is not supported yet)"
+    ]
+
+
 def test_valid_request_is_complete(tmp_path: Path) -> None:
     request = build_request(
         formats=["json", "json", "csv"],
