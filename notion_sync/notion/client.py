@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import importlib
 import logging
 import random
 import ssl
@@ -306,10 +307,15 @@ class NotionGateway:
 
 def warm_up() -> None:
     """Do before the event loop runs what the first gateway would do inside a fetch task:
-    import httpcore (httpx imports it with its first client) and parse the CA bundle; both
-    are CPU-bound, and together held a worker's loop longer than any other single step."""
+    import httpcore (httpx imports it with its first client), anyio's asyncio backend and
+    socket layer (httpcore's first lock and first connection load them), and parse the CA
+    bundle. All are CPU-bound, and each held a worker's loop longer than any later step."""
+    import anyio
     import httpcore  # noqa: F401
 
+    with contextlib.suppress(ImportError):  # anyio's layout: the warm-up is only a head start
+        importlib.import_module("anyio._backends._asyncio")
+    _ = anyio.connect_tcp  # a lazy attribute: reading it imports anyio's socket layer
     _tls()
 
 

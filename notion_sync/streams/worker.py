@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 import faust
@@ -84,6 +85,10 @@ def run_worker(settings: Settings, bootstrap: str, *, embedded: bool) -> None:
             settings.worker.log_level, settings.worker.log_format, secrets
         ),
     )
+    # What is built by now lives as long as the worker: frozen, it is out of reach of the
+    # full collections, which otherwise walk every module, class and function each time
+    # and held the event loop longer than anything else (bench/results/loop_stalls.md).
+    gc.freeze()
     try:
         worker.execute_from_commandline()
     finally:
