@@ -81,10 +81,9 @@ class SandboxProc:
     base_url: str = ""
     startup_s: float = math.nan
 
-    def start(self) -> SandboxProc:
+    def command(self) -> list[str]:
         rate = "0" if math.isinf(self.rate) else str(self.rate)
-        started = time.monotonic()
-        cmd = [
+        return [
             python(),
             "-m",
             "notion_sync",
@@ -102,8 +101,12 @@ class SandboxProc:
             "--token",
             TOKEN,
         ]
+
+    def start(self) -> SandboxProc:
+        """Start :meth:`command` and wait for the base URL, its first line."""
+        started = time.monotonic()
         self.proc = subprocess.Popen(
-            cmd,
+            self.command(),
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL,

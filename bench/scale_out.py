@@ -19,7 +19,6 @@ import asyncio
 import math
 import os
 import signal
-import subprocess
 import sys
 import time
 import uuid
@@ -28,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 
 from bench.common import (
     RESULTS,
-    ROOT,
     SEED,
     TOKEN,
     LoadMeter,
@@ -81,19 +79,13 @@ async def _serve(pages: int, rate: float, burst: int, latency_ms: float) -> None
         await stop.wait()
 
 
-def _sandbox(pages: int, rate: float, burst: int, latency_ms: float) -> SandboxProc:
+class _ThreeIntegrations(SandboxProc):
     """The three-integration sandbox in its own process (this module's ``--serve``)."""
-    sb = SandboxProc(pages, rate, burst, latency_ms)
-    cmd = [sys.executable, "-m", "bench.scale_out", "--serve", "--pages", str(pages)]
-    cmd += ["--rate", str(rate), "--burst", str(burst), "--latency-ms", str(latency_ms)]
-    sb.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, cwd=ROOT)
-    assert sb.proc.stdout is not None
-    line = sb.proc.stdout.readline().decode().strip()
-    if not line.startswith("http"):
-        sb.stop()
-        raise RuntimeError(f"sandbox did not start (first line {line!r})")
-    sb.base_url = line
-    return sb
+
+    def command(self) -> list[str]:
+        serve = [sys.executable, "-m", "bench.scale_out", "--serve", "--pages", str(self.pages)]
+        limits = ["--rate", str(self.rate), "--burst", str(self.burst)]
+        return [*serve, *limits, "--latency-ms", str(self.latency_ms)]
 
 
 def _env(sb: SandboxProc, bootstrap: str, state_dir: Path, prefix: str) -> dict[str, str]:
@@ -199,7 +191,7 @@ def bench_scale_out(
     """One run per worker count against one sandbox and one embedded broker."""
     from notion_sync.kafka.broker import ensure_embedded_broker, stop_embedded_broker
 
-    sb = _sandbox(pages, rate, burst, latency_ms)
+    sb = _ThreeIntegrations(pages, rate, burst, latency_ms).start()
     runs = []
     try:
         with workdir("scale-out") as work:

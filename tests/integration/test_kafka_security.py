@@ -174,18 +174,21 @@ class TlsTerminator:
             sink.close()
 
 
+@contextlib.contextmanager
+def _behind_tls(cert: Path, key: Path, log: Path) -> Iterator[str]:
+    """``kafka://127.0.0.1:PORT`` of a Tansu reachable only over TLS, serving ``cert``."""
+    plain, tls = _free_port(), _free_port()
+    with tansu(plain, tls, log), TlsTerminator(tls, plain, cert, key):
+        yield f"kafka://127.0.0.1:{tls}"
+
+
 @pytest.fixture(scope="module")
 def tls_broker(
     certificates: Certificates, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """``kafka://127.0.0.1:PORT`` of a Tansu reachable only over TLS."""
-    plain, tls = _free_port(), _free_port()
     log = tmp_path_factory.mktemp("tansu-tls") / "broker.log"
-    with (
-        tansu(plain, tls, log),
-        TlsTerminator(tls, plain, certificates.server_cert, certificates.server_key),
-    ):
-        yield f"kafka://127.0.0.1:{tls}"
+    with _behind_tls(certificates.server_cert, certificates.server_key, log) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -193,13 +196,9 @@ def misnamed_broker(
     certificates: Certificates, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """Like ``tls_broker``, with a certificate from the right CA for another name."""
-    plain, tls = _free_port(), _free_port()
     log = tmp_path_factory.mktemp("tansu-misnamed") / "broker.log"
-    with (
-        tansu(plain, tls, log),
-        TlsTerminator(tls, plain, certificates.misnamed_cert, certificates.server_key),
-    ):
-        yield f"kafka://127.0.0.1:{tls}"
+    with _behind_tls(certificates.misnamed_cert, certificates.server_key, log) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
